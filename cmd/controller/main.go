@@ -1,0 +1,58 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// The controller turns Knative Certificates of its class into cert-manager
+// Certificates.
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+
+	filteredinformerfactory "knative.dev/pkg/client/injection/kube/informers/factory/filtered"
+	"knative.dev/pkg/configmap"
+	"knative.dev/pkg/controller"
+	"knative.dev/pkg/injection/sharedmain"
+	"knative.dev/pkg/signals"
+
+	"knative.dev/net-certmanager/pkg/reconciler/certificate"
+)
+
+// classEnv sets the certificate class when --certificate-class is not given.
+const classEnv = "CERTIFICATE_CLASS"
+
+func main() {
+	class := flag.String("certificate-class", envOr(classEnv, certificate.DefaultCertificateClass),
+		"the networking.knative.dev/certificate.class of the Knative Certificates this controller serves (env "+classEnv+")")
+
+	// The constructor runs after sharedmain has parsed the flags, so it
+	// reads the class then.
+	ctor := func(ctx context.Context, cmw configmap.Watcher) *controller.Impl {
+		return certificate.NewController(*class)(ctx, cmw)
+	}
+
+	// Only cert-manager's HTTP-01 solver Services are cached, never every Service.
+	ctx := filteredinformerfactory.WithSelectors(signals.NewContext(), certificate.SolverServiceSelector)
+	sharedmain.MainWithContext(ctx, "net-certmanager-controller", ctor)
+}
+
+func envOr(key, fallback string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}

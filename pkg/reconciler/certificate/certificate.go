@@ -1,0 +1,239 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package certificate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"time"
+
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	cmclientset "github.com/cert-manager/cert-manager/pkg/client/clientset/versioned"
+	cmlisters "github.com/cert-manager/cert-manager/pkg/client/listers/certmanager/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrs "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/clock"
+
+	"knative.dev/networking/pkg/apis/networking"
+	"knative.dev/networking/pkg/apis/networking/v1alpha1"
+	kcertreconciler "knative.dev/networking/pkg/client/injection/reconciler/networking/v1alpha1/certificate"
+	"knative.dev/pkg/apis"
+	"knative.dev/pkg/controller"
+	"knative.dev/pkg/logging"
+	pkgreconciler "knative.dev/pkg/reconciler"
+
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
+)
+
+// Reasons this reconciler writes on the KCert's Ready condition. Reasons
+// that come from cert-manager are copied as they are.
+const (
+	ReasonInvalidConfig          = "InvalidConfig"
+	ReasonInvalidSpec            = "InvalidSpec"
+	ReasonUnknownCertificateType = "UnknownCertificateType"
+	ReasonCommonNameTooLong      = "CommonNameTooLong"
+	ReasonNotOwned               = "NotOwned"
+)
+
+// RenewingCondition is True while an issued certificate is being renewed;
+// Ready stays True meanwhile, since the old certificate is still valid.
+const RenewingCondition apis.ConditionType = "Renewing"
+
+// Reconciler turns a KCert into a cert-manager Certificate and reports the
+// Certificate's state back.
+type Reconciler struct {
+	certManagerClient cmclientset.Interface
+	certificateLister cmlisters.CertificateLister
+	owned             resources.OwnedObjects
+	clock             clock.PassiveClock
+	// enqueueAfter schedules a KCert to be looked at again, at its renewal time.
+	enqueueAfter func(obj interface{}, after time.Duration)
+}
+
+var _ kcertreconciler.Interface = (*Reconciler)(nil)
+
+// ReconcileKind implements kcertreconciler.Interface.
+func (c *Reconciler) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certificate) pkgreconciler.Event {
+	cfg := config.FromContext(ctx)
+	if cfg == nil || cfg.CertManager == nil {
+		why := "no valid config-certmanager has been loaded"
+		if cfg != nil && cfg.LoadError != nil {
+			why = cfg.LoadError.Error()
+		}
+		return c.fail(kcert, ReasonInvalidConfig, why)
+	}
+	if err := resources.ValidateSpec(kcert); err != nil {
+		return c.fail(kcert, ReasonInvalidSpec, err.Error())
+	}
+	issuer, key, err := cfg.CertManager.IssuerFor(kcert.Labels[networking.CertificateTypeLabelKey])
+	if err != nil {
+		return c.fail(kcert, ReasonUnknownCertificateType, err.Error())
+	}
+	desired, err := resources.MakeCertificate(kcert, issuer)
+	if err != nil {
+		var tooLong *resources.CommonNameTooLongError
+		if errors.As(err, &tooLong) {
+			return c.fail(kcert, ReasonCommonNameTooLong, err.Error())
+		}
+		return c.fail(kcert, ReasonInvalidSpec, err.Error())
+	}
+
+	cert, err := c.reconcileCertificate(ctx, kcert, desired)
+	var notOwned *notOwnedError
+	if errors.As(err, &notOwned) {
+		kcert.Status.HTTP01Challenges = nil
+		kcert.Status.MarkResourceNotOwned(notOwned.kind, notOwned.name)
+		return controller.NewPermanentError(pkgreconciler.NewEvent(corev1.EventTypeWarning, ReasonNotOwned, "%s", err.Error()))
+	} else if err != nil {
+		return err
+	}
+
+	now := c.clock.Now()
+	st := resources.ComputeStatus(cert, now)
+	if st.Ready.Status == corev1.ConditionFalse {
+		st.Ready.Message = fmt.Sprintf("%s (issuer %s, selected by %s key %s)",
+			st.Ready.Message, describeIssuer(issuer), config.CertManagerConfigName, key)
+	}
+	applyStatus(kcert, st)
+
+	// Knative's ingress routes the ACME challenge only while it is listed,
+	// so the list stays for as long as issuance or renewal goes on.
+	if st.IsReady() && !st.IsRenewing() {
+		kcert.Status.HTTP01Challenges = nil
+	} else {
+		kcert.Status.HTTP01Challenges = resources.HTTP01Challenges(cert, c.owned)
+	}
+
+	if after, ok := resources.RenewalRequeue(st, now); ok {
+		c.enqueueAfter(kcert, after)
+	}
+	logging.FromContext(ctx).Debugw("Reconciled", "ready", st.Ready.Status, "reason", st.Ready.Reason,
+		"renewing", st.IsRenewing(), "challenges", len(kcert.Status.HTTP01Challenges))
+	return nil
+}
+
+// reconcileCertificate creates or updates the cert-manager Certificate, and
+// never touches one that this KCert does not control.
+func (c *Reconciler) reconcileCertificate(ctx context.Context, kcert *v1alpha1.Certificate, desired *cmv1.Certificate) (*cmv1.Certificate, error) {
+	recorder := controller.GetEventRecorder(ctx)
+	certs := c.certManagerClient.CertmanagerV1().Certificates(desired.Namespace)
+
+	existing, err := c.certificateLister.Certificates(desired.Namespace).Get(desired.Name)
+	if apierrs.IsNotFound(err) {
+		created, err := certs.Create(ctx, desired, metav1.CreateOptions{})
+		if err != nil {
+			recorder.Eventf(kcert, corev1.EventTypeWarning, "CreationFailed",
+				"Failed to create cert-manager Certificate %s/%s: %v", desired.Namespace, desired.Name, err)
+			return nil, fmt.Errorf("failed to create cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
+		}
+		recorder.Eventf(kcert, corev1.EventTypeNormal, "Created",
+			"Created cert-manager Certificate %s/%s", desired.Namespace, desired.Name)
+		return created, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("failed to get cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
+	}
+
+	// The check is on the object found, not on the one just built: a
+	// foreign Certificate of the same name must stay byte-for-byte as it is.
+	if !metav1.IsControlledBy(existing, kcert) {
+		return nil, &notOwnedError{kind: "cert-manager Certificate", name: desired.Name, namespace: desired.Namespace}
+	}
+
+	if equality.Semantic.DeepEqual(existing.Spec, desired.Spec) &&
+		maps.Equal(existing.Labels, desired.Labels) &&
+		maps.Equal(existing.Annotations, desired.Annotations) {
+		return existing, nil
+	}
+
+	want := existing.DeepCopy()
+	want.Spec = desired.Spec
+	want.Labels = desired.Labels
+	want.Annotations = desired.Annotations
+	updated, err := certs.Update(ctx, want, metav1.UpdateOptions{})
+	if err != nil {
+		recorder.Eventf(kcert, corev1.EventTypeWarning, "UpdateFailed",
+			"Failed to update cert-manager Certificate %s/%s: %v", desired.Namespace, desired.Name, err)
+		return nil, fmt.Errorf("failed to update cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
+	}
+	recorder.Eventf(kcert, corev1.EventTypeNormal, "Updated",
+		"Updated cert-manager Certificate %s/%s", desired.Namespace, desired.Name)
+	return updated, nil
+}
+
+// notOwnedError says that an object this reconciler would manage already
+// exists under the control of something else.
+type notOwnedError struct {
+	kind, namespace, name string
+}
+
+func (e *notOwnedError) Error() string {
+	return fmt.Sprintf("%s %s/%s already exists and is not controlled by this Certificate; it is left untouched",
+		e.kind, e.namespace, e.name)
+}
+
+// fail marks the KCert Failed for a problem that retrying cannot fix; the
+// KCert is looked at again when it or config-certmanager changes.
+func (c *Reconciler) fail(kcert *v1alpha1.Certificate, reason, message string) pkgreconciler.Event {
+	kcert.Status.HTTP01Challenges = nil
+	kcert.GetConditionSet().Manage(&kcert.Status).MarkFalse(v1alpha1.CertificateConditionReady, reason, "%s", message)
+	return controller.NewPermanentError(pkgreconciler.NewEvent(corev1.EventTypeWarning, reason, "%s", message))
+}
+
+// applyStatus writes the mapped status. Messages are passed as arguments,
+// never as format strings, since they come from cert-manager.
+func applyStatus(kcert *v1alpha1.Certificate, st resources.Status) {
+	conds := kcert.GetConditionSet().Manage(&kcert.Status)
+	switch st.Ready.Status {
+	case corev1.ConditionTrue:
+		conds.MarkTrue(v1alpha1.CertificateConditionReady)
+	case corev1.ConditionFalse:
+		conds.MarkFalse(v1alpha1.CertificateConditionReady, st.Ready.Reason, "%s", st.Ready.Message)
+	default:
+		conds.MarkUnknown(v1alpha1.CertificateConditionReady, st.Ready.Reason, "%s", st.Ready.Message)
+	}
+	if st.Renewing == nil {
+		_ = conds.ClearCondition(RenewingCondition) // only the happy condition is terminal
+	} else {
+		// SetCondition, not MarkTrue: a non-dependent Mark would recompute Ready.
+		conds.SetCondition(apis.Condition{
+			Type:     RenewingCondition,
+			Status:   st.Renewing.Status,
+			Reason:   st.Renewing.Reason,
+			Message:  st.Renewing.Message,
+			Severity: apis.ConditionSeverityInfo,
+		})
+	}
+	kcert.Status.NotAfter = st.NotAfter
+}
+
+// describeIssuer names an issuer as Kind/name, with cert-manager's defaults.
+func describeIssuer(ref cmmeta.IssuerReference) string {
+	kind := ref.Kind
+	if kind == "" {
+		kind = config.IssuerKind
+	}
+	if ref.Group != "" && ref.Group != config.CertManagerGroup {
+		kind += "." + ref.Group
+	}
+	return kind + "/" + ref.Name
+}

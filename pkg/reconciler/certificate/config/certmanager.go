@@ -1,0 +1,188 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package config
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	"knative.dev/networking/pkg/apis/networking"
+	netcfg "knative.dev/networking/pkg/config"
+)
+
+const (
+	// CertManagerConfigName is the name of the ConfigMap holding the issuer references.
+	CertManagerConfigName = "config-certmanager"
+
+	// IssuerRefKey selects the issuer of external-domain certificates.
+	IssuerRefKey = "issuerRef"
+	// ClusterLocalIssuerRefKey selects the issuer of cluster-local-domain certificates.
+	ClusterLocalIssuerRefKey = "clusterLocalIssuerRef"
+	// SystemInternalIssuerRefKey selects the issuer of system-internal certificates.
+	SystemInternalIssuerRefKey = "systemInternalIssuerRef"
+
+	// exampleKey holds documentation only, as in every Knative ConfigMap.
+	exampleKey = "_example"
+
+	// DefaultIssuerName is the issuer both Knative Serving and the archived
+	// net-certmanager fall back to when a key is missing.
+	DefaultIssuerName = "knative-selfsigned-issuer"
+	// DefaultIssuerKind is the kind of the default issuer.
+	DefaultIssuerKind = "ClusterIssuer"
+
+	// CertManagerGroup is the API group of cert-manager's own issuers.
+	CertManagerGroup = "cert-manager.io"
+	// IssuerKind is cert-manager's namespaced issuer kind.
+	IssuerKind = "Issuer"
+	// ClusterIssuerKind is cert-manager's cluster-scoped issuer kind.
+	ClusterIssuerKind = "ClusterIssuer"
+)
+
+// knownKeys lists the data keys config-certmanager may hold, in a stable order
+// for error messages.
+var knownKeys = []string{ClusterLocalIssuerRefKey, IssuerRefKey, SystemInternalIssuerRefKey}
+
+// CertManagerConfig is the parsed config-certmanager. Each reference is its
+// own value: changing one never changes another.
+type CertManagerConfig struct {
+	// IssuerRef signs external-domain certificates.
+	IssuerRef cmmeta.IssuerReference
+	// ClusterLocalIssuerRef signs cluster-local-domain certificates.
+	ClusterLocalIssuerRef cmmeta.IssuerReference
+	// SystemInternalIssuerRef signs system-internal certificates.
+	SystemInternalIssuerRef cmmeta.IssuerReference
+}
+
+// DefaultIssuerRef returns the reference a missing key stands for.
+func DefaultIssuerRef() cmmeta.IssuerReference {
+	return cmmeta.IssuerReference{Name: DefaultIssuerName, Kind: DefaultIssuerKind}
+}
+
+// NewCertManagerConfigFromConfigMap parses config-certmanager strictly: an
+// unknown key, an unknown field in a reference, an empty name or a kind that
+// cert-manager's own group does not have is an error naming the key.
+func NewCertManagerConfigFromConfigMap(cm *corev1.ConfigMap) (*CertManagerConfig, error) {
+	cfg := &CertManagerConfig{
+		IssuerRef:               DefaultIssuerRef(),
+		ClusterLocalIssuerRef:   DefaultIssuerRef(),
+		SystemInternalIssuerRef: DefaultIssuerRef(),
+	}
+	if cm == nil {
+		return cfg, nil
+	}
+
+	refs := map[string]*cmmeta.IssuerReference{
+		IssuerRefKey:               &cfg.IssuerRef,
+		ClusterLocalIssuerRefKey:   &cfg.ClusterLocalIssuerRef,
+		SystemInternalIssuerRefKey: &cfg.SystemInternalIssuerRef,
+	}
+
+	// Sorted so that the same bad ConfigMap always yields the same message.
+	keys := make([]string, 0, len(cm.Data))
+	for k := range cm.Data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+
+	var errs []error
+	for _, key := range keys {
+		if key == exampleKey {
+			continue
+		}
+		target, known := refs[key]
+		if !known {
+			errs = append(errs, fmt.Errorf("%s: unknown key; the known keys are %s",
+				key, strings.Join(knownKeys, ", ")))
+			continue
+		}
+		ref, err := parseIssuerRef(cm.Data[key])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", key, err))
+			continue
+		}
+		*target = ref
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("invalid %s: %w", CertManagerConfigName, errors.Join(errs...))
+	}
+	return cfg, nil
+}
+
+// parseIssuerRef reads one `{name, kind, group}` YAML object.
+func parseIssuerRef(data string) (cmmeta.IssuerReference, error) {
+	var ref cmmeta.IssuerReference
+	// UnmarshalStrict rejects unknown fields (a typo such as `nmae`) and
+	// duplicate fields, instead of silently ignoring them.
+	if err := yaml.UnmarshalStrict([]byte(data), &ref); err != nil {
+		return ref, fmt.Errorf("not a {name, kind, group} object: %w", err)
+	}
+	return ref, ValidateIssuerRef(ref)
+}
+
+// ValidateIssuerRef checks a reference the way cert-manager will use it.
+func ValidateIssuerRef(ref cmmeta.IssuerReference) error {
+	if strings.TrimSpace(ref.Name) == "" {
+		return errors.New("name must not be empty")
+	}
+	// Another group is an external issuer, whose kinds are its own business.
+	if ref.Group != "" && ref.Group != CertManagerGroup {
+		return nil
+	}
+	switch ref.Kind {
+	// An empty kind keeps cert-manager's meaning: an Issuer in the certificate's namespace.
+	case "", IssuerKind, ClusterIssuerKind:
+		return nil
+	default:
+		return fmt.Errorf("kind %q is not an issuer kind of group %s; use %s or %s, or set group for an external issuer",
+			ref.Kind, CertManagerGroup, IssuerKind, ClusterIssuerKind)
+	}
+}
+
+// UnknownCertificateTypeError is returned for a certificate-type label value
+// that names no issuer key.
+// +k8s:deepcopy-gen=false
+type UnknownCertificateTypeError struct {
+	Type string
+}
+
+func (e *UnknownCertificateTypeError) Error() string {
+	return fmt.Sprintf("unknown certificate type %q in label %s; expected %s, %s or %s",
+		e.Type, networking.CertificateTypeLabelKey,
+		netcfg.CertificateExternalDomain, netcfg.CertificateClusterLocalDomain, netcfg.CertificateSystemInternal)
+}
+
+// IssuerFor selects the issuer for a certificate-type label value, and
+// returns the config key that selected it so that messages can name it.
+// An absent label means external-domain, as Knative Serving treats it.
+func (c *CertManagerConfig) IssuerFor(certType string) (cmmeta.IssuerReference, string, error) {
+	switch netcfg.CertificateType(certType) {
+	case "", netcfg.CertificateExternalDomain:
+		return c.IssuerRef, IssuerRefKey, nil
+	case netcfg.CertificateClusterLocalDomain:
+		return c.ClusterLocalIssuerRef, ClusterLocalIssuerRefKey, nil
+	case netcfg.CertificateSystemInternal:
+		return c.SystemInternalIssuerRef, SystemInternalIssuerRefKey, nil
+	default:
+		return cmmeta.IssuerReference{}, "", &UnknownCertificateTypeError{Type: certType}
+	}
+}

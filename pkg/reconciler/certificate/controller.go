@@ -1,0 +1,250 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package certificate
+
+import (
+	"context"
+
+	acmev1 "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	acmelisters "github.com/cert-manager/cert-manager/pkg/client/listers/acme/v1"
+	cmlisters "github.com/cert-manager/cert-manager/pkg/client/listers/certmanager/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/utils/clock"
+
+	"knative.dev/networking/pkg/apis/networking"
+	"knative.dev/networking/pkg/apis/networking/v1alpha1"
+	netcfg "knative.dev/networking/pkg/config"
+	kcertinformer "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate"
+	kcertreconciler "knative.dev/networking/pkg/client/injection/reconciler/networking/v1alpha1/certificate"
+	netlisters "knative.dev/networking/pkg/client/listers/networking/v1alpha1"
+	filteredservice "knative.dev/pkg/client/injection/kube/informers/core/v1/service/filtered"
+	"knative.dev/pkg/configmap"
+	"knative.dev/pkg/controller"
+	"knative.dev/pkg/injection"
+	"knative.dev/pkg/logging"
+	pkgreconciler "knative.dev/pkg/reconciler"
+
+	cmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client"
+	challengeinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/challenge"
+	orderinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/order"
+	cmcertinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificate"
+	crinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificaterequest"
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
+)
+
+// DefaultCertificateClass is the class served unless configured otherwise;
+// Knative Serving's built-in reconciler uses the same default, see README.
+const DefaultCertificateClass = netcfg.CertManagerCertificateClassName
+
+// SolverServiceSelector selects the only Services the controller caches:
+// cert-manager's HTTP-01 solvers. main must register it with
+// filteredinformerfactory.WithSelectors.
+const SolverServiceSelector = resources.HTTP01SolverLabelKey + "=true"
+
+// NewController returns a constructor for the controller that serves KCerts
+// of the given certificate class.
+func NewController(class string) injection.ControllerConstructor {
+	return func(ctx context.Context, cmw configmap.Watcher) *controller.Impl {
+		return newController(ctx, cmw, class, clock.RealClock{})
+	}
+}
+
+func newController(ctx context.Context, cmw configmap.Watcher, class string, clk clock.PassiveClock) *controller.Impl {
+	logger := logging.FromContext(ctx)
+
+	kcertInformer := kcertinformer.Get(ctx)
+	certInformer := cmcertinformer.Get(ctx)
+	crInformer := crinformer.Get(ctx)
+	orderInformer := orderinformer.Get(ctx)
+	challengeInformer := challengeinformer.Get(ctx)
+	serviceInformer := filteredservice.Get(ctx, SolverServiceSelector)
+
+	owned := &ownedIndex{
+		certificateRequests: mustIndex(crInformer.Informer()),
+		orders:              mustIndex(orderInformer.Informer()),
+		challenges:          mustIndex(challengeInformer.Informer()),
+		services:            mustIndex(serviceInformer.Informer()),
+	}
+
+	r := &Reconciler{
+		certManagerClient: cmclient.Get(ctx),
+		certificateLister: certInformer.Lister(),
+		owned:             owned,
+		clock:             clk,
+	}
+
+	classFilter := pkgreconciler.AnnotationFilterFunc(networking.CertificateClassAnnotationKey, class, false)
+	impl := kcertreconciler.NewImpl(ctx, r, class, func(impl *controller.Impl) controller.Options {
+		resync := func(string, interface{}) {
+			logger.Info("config-certmanager changed; resyncing every Certificate of class ", class)
+			impl.FilteredGlobalResync(classFilter, kcertInformer.Informer())
+		}
+		store := config.NewStore(logger.Named("config-store"), resync)
+		watchConfig(cmw, store)
+		return controller.Options{ConfigStore: store}
+	})
+	r.enqueueAfter = impl.EnqueueAfter
+
+	kcertInformer.Informer().AddEventHandler(cache.FilteringResourceEventHandler{
+		FilterFunc: classFilter,
+		Handler:    controller.HandleAll(impl.Enqueue),
+	})
+
+	owners := &ownerChain{
+		kcerts:              kcertInformer.Lister(),
+		certificates:        certInformer.Lister(),
+		certificateRequests: crInformer.Lister(),
+		orders:              orderInformer.Lister(),
+		challenges:          challengeInformer.Lister(),
+		classFilter:         classFilter,
+	}
+	enqueue := func(find func(interface{}) (types.NamespacedName, bool)) func(interface{}) {
+		return func(obj interface{}) {
+			if key, ok := find(obj); ok {
+				impl.EnqueueKey(key)
+			}
+		}
+	}
+	// A Certificate of the KCert's name, ours or foreign: a foreign one's
+	// deletion must let the NotOwned KCert proceed.
+	certInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfCertificate)))
+	// Challenges and their solver Services drive status.http01Challenges.
+	challengeInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfChallenge)))
+	serviceInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfSolverService)))
+
+	return impl
+}
+
+// watchConfig watches config-certmanager, standing in the defaults for a
+// ConfigMap that does not exist, as a missing key does.
+func watchConfig(cmw configmap.Watcher, store *config.Store) {
+	if dw, ok := cmw.(configmap.DefaultingWatcher); ok {
+		dw.WatchWithDefault(corev1.ConfigMap{
+			ObjectMeta: metav1.ObjectMeta{Name: config.CertManagerConfigName},
+		}, store.OnConfigChanged)
+		return
+	}
+	store.WatchConfigs(cmw)
+}
+
+func mustIndex(inf cache.SharedIndexInformer) cache.Indexer {
+	// AddIndexers fails only once the informer has started, which is a
+	// wiring bug that must not go unnoticed.
+	if err := inf.AddIndexers(OwnerUIDIndexers); err != nil {
+		panic(err)
+	}
+	return inf.GetIndexer()
+}
+
+// The kinds of the owner chain, compared by group so that cert-manager's
+// Certificate and Knative's are never confused.
+var (
+	challengeKind          = acmev1.SchemeGroupVersion.WithKind("Challenge").GroupKind()
+	orderKind              = acmev1.SchemeGroupVersion.WithKind("Order").GroupKind()
+	certificateRequestKind = cmv1.SchemeGroupVersion.WithKind("CertificateRequest").GroupKind()
+	certificateKind        = cmv1.SchemeGroupVersion.WithKind("Certificate").GroupKind()
+	kcertKind              = v1alpha1.SchemeGroupVersion.WithKind("Certificate").GroupKind()
+)
+
+// ownerChain walks controller references up from cert-manager's objects to
+// the KCert they were made for.
+type ownerChain struct {
+	kcerts              netlisters.CertificateLister
+	certificates        cmlisters.CertificateLister
+	certificateRequests cmlisters.CertificateRequestLister
+	orders              acmelisters.OrderLister
+	challenges          acmelisters.ChallengeLister
+	classFilter         func(interface{}) bool
+}
+
+func (o *ownerChain) kcertOfCertificate(obj interface{}) (types.NamespacedName, bool) {
+	cert, ok := unwrap[*cmv1.Certificate](obj)
+	if !ok {
+		return types.NamespacedName{}, false
+	}
+	kcert, err := o.kcerts.Certificates(cert.Namespace).Get(cert.Name)
+	if err != nil || !o.classFilter(kcert) {
+		return types.NamespacedName{}, false
+	}
+	return types.NamespacedName{Namespace: kcert.Namespace, Name: kcert.Name}, true
+}
+
+func (o *ownerChain) kcertOfSolverService(obj interface{}) (types.NamespacedName, bool) {
+	svc, ok := unwrap[*corev1.Service](obj)
+	if !ok {
+		return types.NamespacedName{}, false
+	}
+	ch, ok := controllerOf[*acmev1.Challenge](svc, challengeKind, o.challenges.Challenges(svc.Namespace).Get)
+	if !ok {
+		return types.NamespacedName{}, false
+	}
+	return o.kcertOfChallenge(ch)
+}
+
+func (o *ownerChain) kcertOfChallenge(obj interface{}) (types.NamespacedName, bool) {
+	ch, ok := unwrap[*acmev1.Challenge](obj)
+	if !ok {
+		return types.NamespacedName{}, false
+	}
+	order, ok := controllerOf[*acmev1.Order](ch, orderKind, o.orders.Orders(ch.Namespace).Get)
+	if !ok {
+		return types.NamespacedName{}, false
+	}
+	cr, ok := controllerOf[*cmv1.CertificateRequest](order, certificateRequestKind, o.certificateRequests.CertificateRequests(ch.Namespace).Get)
+	if !ok {
+		return types.NamespacedName{}, false
+	}
+	cert, ok := controllerOf[*cmv1.Certificate](cr, certificateKind, o.certificates.Certificates(ch.Namespace).Get)
+	if !ok {
+		return types.NamespacedName{}, false
+	}
+	kcert, ok := controllerOf[*v1alpha1.Certificate](cert, kcertKind, o.kcerts.Certificates(ch.Namespace).Get)
+	if !ok || !o.classFilter(kcert) {
+		return types.NamespacedName{}, false
+	}
+	return types.NamespacedName{Namespace: kcert.Namespace, Name: kcert.Name}, true
+}
+
+// controllerOf fetches obj's controller if it is of the given kind and its
+// UID matches, so a recreated object of the same name is not mistaken for it.
+func controllerOf[T metav1.Object](obj metav1.Object, kind schema.GroupKind, get func(string) (T, error)) (T, bool) {
+	var zero T
+	ref := metav1.GetControllerOf(obj)
+	if ref == nil || schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind() != kind {
+		return zero, false
+	}
+	owner, err := get(ref.Name)
+	if err != nil || owner.GetUID() != ref.UID {
+		return zero, false
+	}
+	return owner, true
+}
+
+// unwrap accepts an informer event object, including a deletion tombstone.
+func unwrap[T any](obj interface{}) (T, bool) {
+	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = tombstone.Obj
+	}
+	t, ok := obj.(T)
+	return t, ok
+}

@@ -1,0 +1,103 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package resources holds the pure functions of the certificate reconciler:
+// building the cert-manager Certificate, mapping its status back, and
+// finding the HTTP-01 challenges that Knative's ingress must route.
+package resources
+
+import (
+	"fmt"
+	"slices"
+
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"knative.dev/networking/pkg/apis/networking"
+	"knative.dev/networking/pkg/apis/networking/v1alpha1"
+	"knative.dev/pkg/kmap"
+	"knative.dev/pkg/kmeta"
+)
+
+const (
+	// maxCommonNameLength is the X.509 upper bound (ub-common-name) that
+	// cert-manager and every public CA enforce.
+	maxCommonNameLength = 63
+	// shortNamePrefix is Knative's prefix for a CN shortened to the domain.
+	shortNamePrefix = "k."
+)
+
+// CommonNameTooLongError says that neither the first DNS name nor its
+// shortened form fits in a certificate's common name.
+type CommonNameTooLongError struct {
+	Name string
+}
+
+func (e *CommonNameTooLongError) Error() string {
+	return fmt.Sprintf("common name %q is %d bytes long, over the limit of %d, and spec.domain gives no shorter name",
+		e.Name, len(e.Name), maxCommonNameLength)
+}
+
+// MakeCertificate builds the cert-manager Certificate that a KCert asks for,
+// signed by issuer.
+func MakeCertificate(kcert *v1alpha1.Certificate, issuer cmmeta.IssuerReference) (*cmv1.Certificate, error) {
+	commonName, dnsNames, err := commonNameFor(kcert.Spec)
+	if err != nil {
+		return nil, err
+	}
+	return &cmv1.Certificate{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:            kcert.Name,
+			Namespace:       kcert.Namespace,
+			OwnerReferences: []metav1.OwnerReference{*kmeta.NewControllerRef(kcert)},
+			Labels:          kmap.Copy(kcert.Labels),
+			Annotations:     kmap.Copy(kcert.Annotations),
+		},
+		Spec: cmv1.CertificateSpec{
+			CommonName: commonName,
+			DNSNames:   dnsNames,
+			SecretName: kcert.Spec.SecretName,
+			IssuerRef:  issuer,
+			// Knative's ingress finds the Secret of a KCert by this label.
+			SecretTemplate: &cmv1.CertificateSecretTemplate{
+				Labels: map[string]string{networking.CertificateUIDLabelKey: string(kcert.UID)},
+			},
+		},
+	}, nil
+}
+
+// commonNameFor applies Knative's rule: the CN is the first DNS name; when
+// that is too long, "k.<domain>" stands in for it and joins the DNS names,
+// since a CN must also be a SAN.
+func commonNameFor(spec v1alpha1.CertificateSpec) (string, []string, error) {
+	dnsNames := slices.Clone(spec.DNSNames)
+	if len(dnsNames) == 0 {
+		return "", nil, fmt.Errorf("spec.dnsNames is empty")
+	}
+	commonName := dnsNames[0]
+	if len(commonName) <= maxCommonNameLength {
+		return commonName, dnsNames, nil
+	}
+	short := shortNamePrefix + spec.Domain
+	if spec.Domain == "" || spec.Domain == commonName || len(short) > maxCommonNameLength {
+		return "", nil, &CommonNameTooLongError{Name: commonName}
+	}
+	if !slices.Contains(dnsNames, short) {
+		dnsNames = append([]string{short}, dnsNames...)
+	}
+	return short, dnsNames, nil
+}

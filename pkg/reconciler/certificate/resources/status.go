@@ -1,0 +1,153 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package resources
+
+import (
+	"fmt"
+	"time"
+
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+const (
+	// ReasonAwaitingCertManager: cert-manager has not yet evaluated the
+	// current spec of the Certificate.
+	ReasonAwaitingCertManager = "AwaitingCertManager"
+	// ReasonRenewing: the renewal time has passed and cert-manager has not
+	// yet said it is reissuing.
+	ReasonRenewing = "Renewing"
+
+	// issuedReason is the Issuing=False reason cert-manager uses, with
+	// server-side apply, for a completed issuance rather than a failed one.
+	issuedReason = "Issued"
+)
+
+// Condition is one condition to write on the KCert.
+type Condition struct {
+	Status  corev1.ConditionStatus
+	Reason  string
+	Message string
+}
+
+// Status is what a KCert says about its cert-manager Certificate.
+type Status struct {
+	// Ready is the KCert's Ready condition.
+	Ready Condition
+	// Renewing is the KCert's Renewing condition; nil removes it.
+	Renewing *Condition
+	// NotAfter is the expiry of the issued certificate, if there is one.
+	NotAfter *metav1.Time
+	// RenewalTime is when cert-manager will renew, if it said so.
+	RenewalTime *metav1.Time
+}
+
+// IsReady says whether the KCert can be served.
+func (s Status) IsReady() bool { return s.Ready.Status == corev1.ConditionTrue }
+
+// IsRenewing says whether a renewal is under way or due.
+func (s Status) IsRenewing() bool {
+	return s.Renewing != nil && s.Renewing.Status == corev1.ConditionTrue
+}
+
+// ComputeStatus maps a cert-manager v1 Certificate to the KCert status.
+// cert-manager v1 says "issuing" with Issuing=True and "failed" with
+// Issuing=False and the failed request's reason; Ready=False alone (e.g.
+// DoesNotExist) means only that no valid certificate exists yet.
+func ComputeStatus(cert *cmv1.Certificate, now time.Time) Status {
+	s := Status{NotAfter: cert.Status.NotAfter, RenewalTime: cert.Status.RenewalTime}
+	ready := currentCondition(cert, cmv1.CertificateConditionReady)
+	issuing := currentCondition(cert, cmv1.CertificateConditionIssuing)
+	// Knative's convention: a True Ready condition carries no reason.
+	readyTrue := Condition{Status: corev1.ConditionTrue}
+	failed := issuing != nil && issuing.Status == cmmeta.ConditionFalse && issuing.Reason != issuedReason
+
+	switch {
+	// Neither condition describes the current spec: nothing to say yet.
+	case ready == nil && issuing == nil:
+		s.Ready = Condition{corev1.ConditionUnknown, ReasonAwaitingCertManager,
+			fmt.Sprintf("Waiting for cert-manager to evaluate Certificate %s/%s (generation %d)",
+				cert.Namespace, cert.Name, cert.Generation)}
+
+	// No valid certificate, and issuance failed: this is the only Failed.
+	case ready == nil || ready.Status != cmmeta.ConditionTrue:
+		switch {
+		case failed:
+			s.Ready = fromCM(corev1.ConditionFalse, issuing)
+		case ready != nil:
+			s.Ready = fromCM(corev1.ConditionUnknown, ready)
+		default:
+			s.Ready = fromCM(corev1.ConditionUnknown, issuing)
+		}
+
+	// A valid certificate is served while its renewal fails and is retried.
+	case failed:
+		s.Ready = readyTrue
+		renewing := fromCM(corev1.ConditionFalse, issuing)
+		s.Renewing = &renewing
+
+	// A valid certificate is served while cert-manager reissues it.
+	case issuing != nil && issuing.Status == cmmeta.ConditionTrue:
+		s.Ready = readyTrue
+		renewing := fromCM(corev1.ConditionTrue, issuing)
+		s.Renewing = &renewing
+
+	// The renewal time has passed before cert-manager's trigger fired.
+	case cert.Status.RenewalTime != nil && !now.Before(cert.Status.RenewalTime.Time):
+		s.Ready = readyTrue
+		s.Renewing = &Condition{corev1.ConditionTrue, ReasonRenewing,
+			fmt.Sprintf("Renewal time %s has passed", cert.Status.RenewalTime.UTC().Format(time.RFC3339))}
+
+	default:
+		s.Ready = readyTrue
+	}
+	return s
+}
+
+// RenewalRequeue returns how long until a Ready certificate's renewal time,
+// so the KCert is looked at then even if nothing else changes.
+func RenewalRequeue(s Status, now time.Time) (time.Duration, bool) {
+	if !s.IsReady() || s.IsRenewing() || s.RenewalTime == nil {
+		return 0, false
+	}
+	d := s.RenewalTime.Sub(now)
+	return d, d > 0
+}
+
+// currentCondition returns a condition of the given type only if it was set
+// for the Certificate's current generation: after a spec change, the old
+// Ready=True describes a certificate for the old spec.
+func currentCondition(cert *cmv1.Certificate, t cmv1.CertificateConditionType) *cmv1.CertificateCondition {
+	for i := range cert.Status.Conditions {
+		c := &cert.Status.Conditions[i]
+		if c.Type != t {
+			continue
+		}
+		if c.ObservedGeneration != cert.Generation {
+			return nil
+		}
+		return c
+	}
+	return nil
+}
+
+// fromCM copies cert-manager's reason and message under the given status.
+func fromCM(status corev1.ConditionStatus, c *cmv1.CertificateCondition) Condition {
+	return Condition{Status: status, Reason: c.Reason, Message: c.Message}
+}
