@@ -29,15 +29,14 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgotesting "k8s.io/client-go/testing"
 	clocktesting "k8s.io/utils/clock/testing"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
-	netcfg "knative.dev/networking/pkg/config"
 	fakenetworkingclient "knative.dev/networking/pkg/client/injection/client/fake"
 	kcertreconciler "knative.dev/networking/pkg/client/injection/reconciler/networking/v1alpha1/certificate"
+	netcfg "knative.dev/networking/pkg/config"
 	"knative.dev/pkg/configmap"
 	"knative.dev/pkg/controller"
 	"knative.dev/pkg/logging"
@@ -85,7 +84,9 @@ type requeuesKey struct{}
 // staticStore hands the reconciler a fixed Config.
 type staticStore struct{ cfg *config.Config }
 
-func (s staticStore) ToContext(ctx context.Context) context.Context { return config.ToContext(ctx, s.cfg) }
+func (s staticStore) ToContext(ctx context.Context) context.Context {
+	return config.ToContext(ctx, s.cfg)
+}
 
 func newTestReconciler(ctx context.Context, ls *rtesting.Listers, _ configmap.Watcher) controller.Reconciler {
 	cfg := config.FromContext(ctx)
@@ -152,7 +153,7 @@ func TestReconcile(t *testing.T) {
 		Name:        "create: a new KCert gets its cert-manager Certificate",
 		Key:         testKey,
 		Objects:     []runtime.Object{kcert()},
-		WantCreates: []runtime.Object{cmCert(kcert(), externalIssuer, func(c *cmv1.Certificate) { c.UID = "" })},
+		WantCreates: []runtime.Object{cmCert(kcert(), externalIssuer, noUID)},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
 			statusUpdate(kcert(awaiting(0))),
 		},
@@ -167,7 +168,7 @@ func TestReconcile(t *testing.T) {
 			ktesting.InduceFailure("create", "certificates"),
 		},
 		WantErr:     true,
-		WantCreates: []runtime.Object{cmCert(kcert(), externalIssuer, func(c *cmv1.Certificate) { c.UID = "" })},
+		WantCreates: []runtime.Object{cmCert(kcert(), externalIssuer, noUID)},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
 			// Knative's generated reconciler marks a failed first reconcile.
 			statusUpdate(kcert(unknown("NewObservedGenFailure", "unsuccessfully observed a new generation"))),
@@ -260,13 +261,311 @@ func TestReconcile(t *testing.T) {
 			event(corev1.EventTypeWarning, "NotOwned",
 				"cert-manager Certificate %s/%s already exists and is not controlled by this Certificate; it is left untouched", testNS, testName),
 		},
+	}, {
+		Name: "status: cert-manager has not evaluated the Certificate yet",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(),
+			cmCert(kcert(), externalIssuer),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(awaiting(0))),
+		},
+	}, {
+		Name: "status: DoesNotExist while issuing is in progress, not Failed",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(),
+			cmCert(kcert(), externalIssuer,
+				cmCondition(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "DoesNotExist", "Issuing certificate as Secret does not exist"),
+				cmCondition(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "DoesNotExist", "Issuing certificate as Secret does not exist")),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"))),
+		},
+	}, {
+		Name: "status: issuance failed is Failed, naming the config key",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(),
+			cmCert(kcert(), externalIssuer,
+				cmCondition(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "DoesNotExist", "Issuing certificate as Secret does not exist"),
+				issuingFailed),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(failed("Failed", "The certificate request has failed to complete and will be retried: signing failed"+
+				" (issuer ClusterIssuer/letsencrypt, selected by config-certmanager key issuerRef)"))),
+		},
+	}, {
+		Name: "status: issued and valid is Ready, with notAfter, and requeued at renewal time",
+		Key:  testKey,
+		Ctx:  context.WithValue(context.Background(), requeuesKey{}, renewalRequeues),
+		Objects: []runtime.Object{
+			kcert(awaiting(0)),
+			cmCert(kcert(), externalIssuer, cmReady),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(ready)),
+		},
+		PostConditions: []func(*testing.T, *ktesting.TableRow){
+			func(t *testing.T, _ *ktesting.TableRow) {
+				renewalRequeues.mu.Lock()
+				defer renewalRequeues.mu.Unlock()
+				if want := renewalTime.Sub(now); len(renewalRequeues.after) != 1 || renewalRequeues.after[0] != want {
+					t.Errorf("EnqueueAfter calls = %v, want [%v]", renewalRequeues.after, want)
+				}
+			},
+		},
+	}, {
+		Name: "status: a stale Ready=True from an older generation is not Ready",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(ready),
+			cmCert(kcert(), externalIssuer, cmReady, cmGeneration(2)),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(withNotAfter, awaiting(2))),
+		},
+	}, {
+		Name: "renewal: Issuing=True on a Ready certificate sets Renewing and keeps Ready",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(ready),
+			cmCert(kcert(), externalIssuer, cmReady,
+				cmCondition(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled at 2026-11-27")),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(ready, renewing(corev1.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled at 2026-11-27"))),
+		},
+	}, {
+		Name: "renewal: past renewalTime sets Renewing before cert-manager's trigger fires",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(ready),
+			cmCert(kcert(), externalIssuer, cmReady, cmRenewalTime(now.Add(-time.Minute))),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(ready, renewing(corev1.ConditionTrue, "Renewing", "Renewal time 2026-11-27T11:59:00Z has passed"))),
+		},
+	}, {
+		Name: "renewal: a failed renewal keeps Ready and says so on Renewing",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(ready),
+			cmCert(kcert(), externalIssuer, cmReady, issuingFailed),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(ready, renewing(corev1.ConditionFalse, "Failed", "The certificate request has failed to complete and will be retried: signing failed"))),
+		},
+	}, {
+		Name: "renewal: done, Renewing and the challenges are cleared",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(ready, renewing(corev1.ConditionTrue, "Renewing", "renewing"),
+				withChallenges(http01(testHost, "tok", "cm-acme-http-solver-abc", 8089))),
+			cmCert(kcert(), externalIssuer, cmReady),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(ready)),
+		},
+	}, {
+		Name:        "type: cluster-local-domain uses clusterLocalIssuerRef",
+		Key:         testKey,
+		Objects:     []runtime.Object{kcert(withType(string(netcfg.CertificateClusterLocalDomain)))},
+		WantCreates: []runtime.Object{cmCert(kcert(withType(string(netcfg.CertificateClusterLocalDomain))), localIssuer, noUID)},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(withType(string(netcfg.CertificateClusterLocalDomain)), awaiting(0))),
+		},
+		WantEvents: []string{createdEvent},
+	}, {
+		Name:        "type: system-internal uses systemInternalIssuerRef",
+		Key:         testKey,
+		Objects:     []runtime.Object{kcert(withType(string(netcfg.CertificateSystemInternal)))},
+		WantCreates: []runtime.Object{cmCert(kcert(withType(string(netcfg.CertificateSystemInternal))), internalIssuer, noUID)},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(withType(string(netcfg.CertificateSystemInternal)), awaiting(0))),
+		},
+		WantEvents: []string{createdEvent},
+	}, {
+		Name:        "type: external-domain uses issuerRef",
+		Key:         testKey,
+		Objects:     []runtime.Object{kcert(withType(string(netcfg.CertificateExternalDomain)))},
+		WantCreates: []runtime.Object{cmCert(kcert(withType(string(netcfg.CertificateExternalDomain))), externalIssuer, noUID)},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(withType(string(netcfg.CertificateExternalDomain)), awaiting(0))),
+		},
+		WantEvents: []string{createdEvent},
+	}, {
+		Name:    "type: an unknown type is Failed, with no Certificate created",
+		Key:     testKey,
+		Objects: []runtime.Object{kcert(withType("mystery"))},
+		WantErr: true,
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(withType("mystery"), failed("UnknownCertificateType", unknownTypeMessage))),
+		},
+		WantEvents: []string{event(corev1.EventTypeWarning, "UnknownCertificateType", "%s", unknownTypeMessage)},
+	}, {
+		Name:    "common name: a long first name is shortened to k.<domain>",
+		Key:     testKey,
+		Objects: []runtime.Object{kcert(withDNSNames(longHost))},
+		WantCreates: []runtime.Object{cmCert(kcert(withDNSNames(longHost)), externalIssuer, noUID, func(c *cmv1.Certificate) {
+			if c.Spec.CommonName != "k."+testDomain || c.Spec.DNSNames[0] != "k."+testDomain || c.Spec.DNSNames[1] != longHost {
+				panic("MakeCertificate did not shorten the common name")
+			}
+		})},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(withDNSNames(longHost), awaiting(0))),
+		},
+		WantEvents: []string{createdEvent},
+	}, {
+		Name:    "common name: too long with no domain is Failed with CommonNameTooLong",
+		Key:     testKey,
+		Objects: []runtime.Object{kcert(withDNSNames(longHost), withDomain(""))},
+		WantErr: true,
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(withDNSNames(longHost), withDomain(""), failed("CommonNameTooLong", longCNMessage(longHost)))),
+		},
+		WantEvents: []string{event(corev1.EventTypeWarning, "CommonNameTooLong", "%s", longCNMessage(longHost))},
+	}, {
+		Name:    "invalid spec: a secret name that is not a DNS name is Failed with InvalidSpec",
+		Key:     testKey,
+		Objects: []runtime.Object{kcert(withSecretName("Not_A_Name"))},
+		WantErr: true,
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(withSecretName("Not_A_Name"), failed("InvalidSpec", invalidSecretMessage))),
+		},
+		WantEvents: []string{event(corev1.EventTypeWarning, "InvalidSpec", "%s", invalidSecretMessage)},
+	}, {
+		Name:    "config: an invalid config-certmanager is Failed with InvalidConfig, and nothing is written",
+		Key:     testKey,
+		Ctx:     withConfig(&config.Config{LoadError: errors.New("invalid config-certmanager: issuerRef: name must not be empty")}),
+		Objects: []runtime.Object{kcert()},
+		WantErr: true,
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(failed("InvalidConfig", "invalid config-certmanager: issuerRef: name must not be empty"))),
+		},
+		WantEvents: []string{event(corev1.EventTypeWarning, "InvalidConfig", "invalid config-certmanager: issuerRef: name must not be empty")},
+	}, {
+		Name: "HTTP01: challenges through an ACME ClusterIssuer are published",
+		Key:  testKey,
+		Objects: append([]runtime.Object{
+			kcert(awaiting(0)),
+			cmCert(kcert(), externalIssuer, issuingInProgress),
+		}, acmeChain(cmCert(kcert(), externalIssuer), acmev1.ACMEChallengeTypeHTTP01)...),
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"),
+				withChallenges(http01(testHost, "token-1", "cm-acme-http-solver-1", 8089)))),
+		},
+	}, {
+		Name: "HTTP01: challenges through a namespaced ACME Issuer are published",
+		Key:  testKey,
+		Ctx: withConfig(&config.Config{CertManager: &config.CertManagerConfig{
+			IssuerRef: acmeNSIssuer, ClusterLocalIssuerRef: localIssuer, SystemInternalIssuerRef: internalIssuer,
+		}}),
+		Objects: append([]runtime.Object{
+			kcert(awaiting(0)),
+			cmCert(kcert(), acmeNSIssuer, issuingInProgress),
+		}, acmeChain(cmCert(kcert(), acmeNSIssuer), acmev1.ACMEChallengeTypeHTTP01)...),
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"),
+				withChallenges(http01(testHost, "token-1", "cm-acme-http-solver-1", 8089)))),
+		},
+	}, {
+		Name: "HTTP01: an issuer whose first solver is DNS-01 still yields its HTTP-01 challenge",
+		Key:  testKey,
+		Objects: append(append([]runtime.Object{
+			kcert(withDNSNames(testHost, "www.example.com"), awaiting(0)),
+			cmCert(kcert(withDNSNames(testHost, "www.example.com")), externalIssuer, issuingInProgress),
+		}, acmeChain(cmCert(kcert(withDNSNames(testHost, "www.example.com")), externalIssuer), acmev1.ACMEChallengeTypeDNS01)...),
+			secondHTTP01Challenge()...),
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(withDNSNames(testHost, "www.example.com"),
+				unknown("DoesNotExist", "Issuing certificate as Secret does not exist"),
+				withChallenges(http01("www.example.com", "token-2", "cm-acme-http-solver-2", 8090)))),
+		},
+	}, {
+		Name: "HTTP01: solver Services without ports or owners are skipped",
+		Key:  testKey,
+		Objects: append(malformedSolverChain(cmCert(kcert(), externalIssuer)),
+			kcert(awaiting(0)),
+			cmCert(kcert(), externalIssuer, issuingInProgress)),
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"))),
+		},
+	}, {
+		Name: "HTTP01: challenges stay published while a Ready certificate renews",
+		Key:  testKey,
+		Objects: append([]runtime.Object{
+			kcert(ready),
+			cmCert(kcert(), externalIssuer, cmReady,
+				cmCondition(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "Renewing", "renewing")),
+		}, acmeChain(cmCert(kcert(), externalIssuer), acmev1.ACMEChallengeTypeHTTP01)...),
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(ready, renewing(corev1.ConditionTrue, "Renewing", "renewing"),
+				withChallenges(http01(testHost, "token-1", "cm-acme-http-solver-1", 8089)))),
+		},
 	}}
 
 	table.Test(t, rtesting.MakeFactory(newTestReconciler, OwnerUIDIndexers))
-	_ = acmev1.ACMEChallengeTypeHTTP01
-	_ = issuingFailed
-	_ = longHost
-	_ = netcfg.CertificateSystemInternal
-	_ = metav1.Now
-	_ = errors.New
+}
+
+var (
+	renewalRequeues = &requeues{}
+	createdEvent    = event(corev1.EventTypeNormal, "Created", "Created cert-manager Certificate %s/%s", testNS, testName)
+
+	unknownTypeMessage = `unknown certificate type "mystery" in label networking.knative.dev/certificate-type; ` +
+		"expected external-domain, cluster-local-domain or system-internal"
+	invalidSecretMessage = `invalid Certificate: spec.secretName "Not_A_Name": a lowercase RFC 1123 subdomain must consist of ` +
+		`lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character ` +
+		`(e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`
+)
+
+func longCNMessage(name string) string {
+	return fmt.Sprintf("common name %q is %d bytes long, over the limit of 63, and spec.domain gives no shorter name", name, len(name))
+}
+
+func noUID(c *cmv1.Certificate) { c.UID = "" }
+
+// issuingInProgress is a new Certificate that cert-manager is issuing.
+func issuingInProgress(c *cmv1.Certificate) {
+	cmCondition(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "DoesNotExist", "Issuing certificate as Secret does not exist")(c)
+	cmCondition(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "DoesNotExist", "Issuing certificate as Secret does not exist")(c)
+}
+
+// acmeChain is what cert-manager creates for an ACME issuance of cert: a
+// request, an order, one challenge of the given type for the test host and,
+// for HTTP-01, its solver Service.
+func acmeChain(cert *cmv1.Certificate, typ acmev1.ACMEChallengeType) []runtime.Object {
+	cr := certificateRequest(cert, testName+"-1")
+	o := order(cr, testName+"-1-123")
+	ch := challenge(o, testName+"-1-123-1", typ, testHost, "token-1")
+	objs := []runtime.Object{cr, o, ch}
+	if typ == acmev1.ACMEChallengeTypeHTTP01 {
+		objs = append(objs, solverService(ch, "cm-acme-http-solver-1", 8089))
+	}
+	return objs
+}
+
+// secondHTTP01Challenge adds an HTTP-01 challenge for www.example.com to
+// the order acmeChain made.
+func secondHTTP01Challenge() []runtime.Object {
+	cert := cmCert(kcert(withDNSNames(testHost, "www.example.com")), externalIssuer)
+	o := order(certificateRequest(cert, testName+"-1"), testName+"-1-123")
+	ch := challenge(o, testName+"-1-123-2", acmev1.ACMEChallengeTypeHTTP01, "www.example.com", "token-2")
+	return []runtime.Object{ch, solverService(ch, "cm-acme-http-solver-2", 8090)}
+}
+
+// malformedSolverChain is an HTTP-01 chain whose solver Services cannot be
+// used: one has no ports, one has no owner, one is not labelled a solver.
+func malformedSolverChain(cert *cmv1.Certificate) []runtime.Object {
+	cr := certificateRequest(cert, testName+"-1")
+	o := order(cr, testName+"-1-123")
+	ch := challenge(o, testName+"-1-123-1", acmev1.ACMEChallengeTypeHTTP01, testHost, "token-1")
+	unlabelled := solverService(ch, "not-a-solver", 80)
+	unlabelled.Labels = nil
+	return []runtime.Object{cr, o, ch,
+		solverService(ch, "cm-acme-http-solver-noports"),
+		solverService(nil, "cm-acme-http-solver-orphan", 8089),
+		unlabelled,
+	}
 }

@@ -128,3 +128,13 @@ func (l *Listers) GetServiceLister() corev1listers.ServiceLister {
 func (l *Listers) GetChallengeLister() acmelisters.ChallengeLister {
 	return acmelisters.NewChallengeLister(l.GetChallengeIndexer())
 }
+
+// GetCertificateRequestLister lists CertificateRequests.
+func (l *Listers) GetCertificateRequestLister() cmlisters.CertificateRequestLister {
+	return cmlisters.NewCertificateRequestLister(l.GetCertificateRequestIndexer())
+}
+
+// GetOrderLister lists Orders.
+func (l *Listers) GetOrderLister() acmelisters.OrderLister {
+	return acmelisters.NewOrderLister(l.GetOrderIndexer())
+}

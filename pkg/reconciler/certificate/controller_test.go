@@ -1,0 +1,249 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package certificate
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	acmev1 "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/cache"
+	clocktesting "k8s.io/utils/clock/testing"
+
+	kcertinformer "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate"
+	fakekubeclient "knative.dev/pkg/client/injection/kube/client/fake"
+	filteredinformerfactory "knative.dev/pkg/client/injection/kube/informers/factory/filtered"
+	"knative.dev/pkg/configmap"
+	cminformer "knative.dev/pkg/configmap/informer"
+	pkgreconciler "knative.dev/pkg/reconciler"
+	ktesting "knative.dev/pkg/reconciler/testing"
+	"knative.dev/pkg/system"
+
+	// Fake informers for everything the controller watches.
+	_ "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/challenge/fake"
+	_ "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/order/fake"
+	_ "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificate/fake"
+	_ "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificaterequest/fake"
+	_ "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate/fake"
+	_ "knative.dev/pkg/client/injection/kube/informers/core/v1/service/filtered/fake"
+	_ "knative.dev/pkg/client/injection/kube/informers/factory/filtered/fake"
+	_ "knative.dev/pkg/system/testing"
+
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	rtesting "knative.dev/net-certmanager/pkg/reconciler/testing"
+)
+
+func setupContext(t *testing.T) context.Context {
+	t.Helper()
+	ctx, _ := ktesting.SetupFakeContext(t, func(ctx context.Context) context.Context {
+		return filteredinformerfactory.WithSelectors(ctx, SolverServiceSelector)
+	})
+	return ctx
+}
+
+func certManagerConfigMap(data map[string]string) *corev1.ConfigMap {
+	return &corev1.ConfigMap{
+		ObjectMeta: metav1.ObjectMeta{Name: config.CertManagerConfigName, Namespace: system.Namespace()},
+		Data:       data,
+	}
+}
+
+// A config change resyncs the KCerts of our class only, and an invalid one
+// resyncs nothing and keeps the last good config.
+func TestConfigChangeResyncsOurCertificates(t *testing.T) {
+	ctx := setupContext(t)
+	w := &configmap.ManualWatcher{Namespace: system.Namespace()}
+	impl := newController(ctx, w, testClass, clocktesting.NewFakePassiveClock(now))
+
+	store := kcertinformer.Get(ctx).Informer().GetStore()
+	ours, theirs := kcert(), kcert(withClass("other"))
+	theirs.Name = "theirs"
+	for _, kc := range []runtime.Object{ours, theirs} {
+		if err := store.Add(kc); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	w.OnChange(certManagerConfigMap(map[string]string{"issuerRef": "kind: ClusterIssuer\nname: ca"}))
+	if got := waitForQueueLen(impl.WorkQueue().Len, 1); got != 1 {
+		t.Fatalf("queue length after a valid change = %d, want 1 (only our class)", got)
+	}
+	key, _ := impl.WorkQueue().Get()
+	if want := (types.NamespacedName{Namespace: testNS, Name: testName}); key != want {
+		t.Errorf("enqueued %v, want %v", key, want)
+	}
+	impl.WorkQueue().Done(key)
+	impl.WorkQueue().Forget(key)
+
+	w.OnChange(certManagerConfigMap(map[string]string{"issuerRef": "nmae: typo"}))
+	time.Sleep(50 * time.Millisecond)
+	if got := impl.WorkQueue().Len(); got != 0 {
+		t.Errorf("queue length after an invalid change = %d, want 0", got)
+	}
+}
+
+func waitForQueueLen(length func() int, want int) int {
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) && length() < want {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return length()
+}
+
+// With the informed watcher of sharedmain, a missing config-certmanager
+// stands in for all-default keys instead of failing the watcher's start.
+func TestMissingConfigMapUsesDefaults(t *testing.T) {
+	ctx := setupContext(t)
+	w := cminformer.NewInformedWatcher(fakekubeclient.Get(ctx), system.Namespace())
+	impl := newController(ctx, w, testClass, clocktesting.NewFakePassiveClock(now))
+	if impl == nil {
+		t.Fatal("newController returned nil")
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	if err := w.Start(stop); err != nil {
+		t.Fatalf("watcher start with no config-certmanager: %v", err)
+	}
+	if NewController(testClass) == nil {
+		t.Fatal("NewController returned nil")
+	}
+}
+
+func TestOwnerChain(t *testing.T) {
+	cert := cmCert(kcert(), externalIssuer)
+	chain := acmeChain(cert, acmev1.ACMEChallengeTypeHTTP01)
+	cr, ord, ch, svc := chain[0].(*cmv1.CertificateRequest), chain[1].(*acmev1.Order), chain[2].(*acmev1.Challenge), chain[3].(*corev1.Service)
+	want := types.NamespacedName{Namespace: testNS, Name: testName}
+
+	otherClass := kcert(withClass("other"))
+	staleOrderRef := ch.DeepCopy()
+	staleOrderRef.OwnerReferences[0].UID = "recreated"
+	orphan := solverService(nil, "orphan", 80)
+	foreignCert := cmCert(kcert(), externalIssuer, foreign)
+
+	tests := []struct {
+		name    string
+		objects []runtime.Object
+		find    func(*ownerChain) func(interface{}) (types.NamespacedName, bool)
+		obj     interface{}
+		want    bool
+	}{{
+		name:    "challenge to KCert",
+		objects: append([]runtime.Object{kcert(), cert}, chain...),
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfChallenge },
+		obj:     ch,
+		want:    true,
+	}, {
+		name:    "deleted challenge (tombstone) to KCert",
+		objects: append([]runtime.Object{kcert(), cert}, chain...),
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfChallenge },
+		obj:     cache.DeletedFinalStateUnknown{Key: testNS + "/x", Obj: ch},
+		want:    true,
+	}, {
+		name:    "solver Service to KCert",
+		objects: append([]runtime.Object{kcert(), cert}, chain...),
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfSolverService },
+		obj:     svc,
+		want:    true,
+	}, {
+		name:    "solver Service without an owner",
+		objects: append([]runtime.Object{kcert(), cert}, chain...),
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfSolverService },
+		obj:     orphan,
+	}, {
+		name:    "challenge whose order was recreated under the same name",
+		objects: append([]runtime.Object{kcert(), cert}, chain...),
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfChallenge },
+		obj:     staleOrderRef,
+	}, {
+		name:    "challenge whose order is gone",
+		objects: []runtime.Object{kcert(), cert, cr, ch},
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfChallenge },
+		obj:     ch,
+	}, {
+		name:    "challenge of a KCert of another class",
+		objects: append([]runtime.Object{otherClass, cert}, chain...),
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfChallenge },
+		obj:     ch,
+	}, {
+		name:    "our Certificate to KCert",
+		objects: []runtime.Object{kcert(), cert},
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfCertificate },
+		obj:     cert,
+		want:    true,
+	}, {
+		name:    "a foreign Certificate of a KCert's name wakes the KCert",
+		objects: []runtime.Object{kcert(), foreignCert},
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfCertificate },
+		obj:     foreignCert,
+		want:    true,
+	}, {
+		name:    "a Certificate with no KCert",
+		objects: []runtime.Object{cert},
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfCertificate },
+		obj:     cert,
+	}, {
+		name: "not an object of the expected type",
+		find: func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfChallenge },
+		obj:  "garbage",
+	}, {
+		name: "a Service where a Certificate is expected",
+		find: func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfCertificate },
+		obj:  svc,
+	}}
+	_ = ord
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ls := rtesting.NewListers(tc.objects, OwnerUIDIndexers)
+			chain := &ownerChain{
+				kcerts:              ls.GetKnativeCertificateLister(),
+				certificates:        ls.GetCertificateLister(),
+				certificateRequests: ls.GetCertificateRequestLister(),
+				orders:              ls.GetOrderLister(),
+				challenges:          ls.GetChallengeLister(),
+				classFilter:         pkgreconciler.AnnotationFilterFunc("networking.knative.dev/certificate.class", testClass, false),
+			}
+			got, ok := tc.find(chain)(tc.obj)
+			if ok != tc.want || (ok && got != want) {
+				t.Errorf("found (%v, %v), want (%v, %v)", got, ok, want, tc.want)
+			}
+		})
+	}
+}
+
+func TestIndexByOwnerUID(t *testing.T) {
+	if uids, err := indexByOwnerUID("not an object"); err != nil || uids != nil {
+		t.Errorf("indexByOwnerUID(non-object) = %v, %v; want nil, nil", uids, err)
+	}
+	svc := solverService(nil, "orphan", 80)
+	if uids, _ := indexByOwnerUID(svc); uids != nil {
+		t.Errorf("indexByOwnerUID(ownerless) = %v, want nil", uids)
+	}
+	svc.OwnerReferences = []metav1.OwnerReference{{UID: "a"}, {UID: "b"}}
+	if uids, _ := indexByOwnerUID(svc); len(uids) != 2 || uids[0] != "a" || uids[1] != "b" {
+		t.Errorf("indexByOwnerUID = %v, want [a b]", uids)
+	}
+	if got := byOwner[*corev1.Service](nil, "a"); got != nil {
+		t.Errorf("byOwner(nil indexer) = %v, want nil", got)
+	}
+}

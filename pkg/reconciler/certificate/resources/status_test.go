@@ -1,0 +1,200 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package resources
+
+import (
+	"regexp"
+	"testing"
+	"time"
+
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+var (
+	now         = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	notAfter    = metav1.NewTime(now.Add(60 * 24 * time.Hour))
+	renewalTime = metav1.NewTime(now.Add(30 * 24 * time.Hour))
+)
+
+type certOpt func(*cmv1.Certificate)
+
+func cert(opts ...certOpt) *cmv1.Certificate {
+	c := &cmv1.Certificate{ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: "ns", Generation: 3}}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+func cond(t cmv1.CertificateConditionType, s cmmeta.ConditionStatus, reason, msg string) certOpt {
+	return func(c *cmv1.Certificate) {
+		c.Status.Conditions = append(c.Status.Conditions, cmv1.CertificateCondition{
+			Type: t, Status: s, Reason: reason, Message: msg, ObservedGeneration: c.Generation,
+		})
+	}
+}
+
+func staleCond(t cmv1.CertificateConditionType, s cmmeta.ConditionStatus, reason string) certOpt {
+	return func(c *cmv1.Certificate) {
+		c.Status.Conditions = append(c.Status.Conditions, cmv1.CertificateCondition{
+			Type: t, Status: s, Reason: reason, ObservedGeneration: c.Generation - 1,
+		})
+	}
+}
+
+func issued(c *cmv1.Certificate) {
+	cond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready", "Certificate is up to date and has not expired")(c)
+	c.Status.NotAfter = &notAfter
+	c.Status.RenewalTime = &renewalTime
+}
+
+func renewalAt(t time.Time) certOpt {
+	return func(c *cmv1.Certificate) { rt := metav1.NewTime(t); c.Status.RenewalTime = &rt }
+}
+
+var (
+	ready = Condition{Status: corev1.ConditionTrue}
+	// inProgress and failed take cert-manager's own reason and message.
+	inProgress = func(reason, msg string) Condition { return Condition{corev1.ConditionUnknown, reason, msg} }
+	failed     = func(reason, msg string) Condition { return Condition{corev1.ConditionFalse, reason, msg} }
+	awaiting   = inProgress(ReasonAwaitingCertManager, "Waiting for cert-manager to evaluate Certificate ns/c (generation 3)")
+)
+
+// One row per state cert-manager v1.20 can put a Certificate in.
+func TestComputeStatus(t *testing.T) {
+	const failMsg = "The certificate request has failed to complete and will be retried: the issuer is not ready"
+	tests := []struct {
+		name string
+		cert *cmv1.Certificate
+		want Status
+	}{{
+		name: "just created: no conditions",
+		cert: cert(),
+		want: Status{Ready: awaiting},
+	}, {
+		name: "conditions of an older generation only",
+		cert: cert(staleCond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready"), staleCond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed")),
+		want: Status{Ready: awaiting},
+	}, {
+		name: "trigger fired before readiness: Issuing=True only",
+		cert: cert(cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "DoesNotExist", "Issuing certificate as Secret does not exist")),
+		want: Status{Ready: inProgress("DoesNotExist", "Issuing certificate as Secret does not exist")},
+	}, {
+		name: "DoesNotExist while issuing is in progress, not Failed",
+		cert: cert(cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "DoesNotExist", "Issuing certificate as Secret does not exist"),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "DoesNotExist", "Issuing certificate as Secret does not exist")),
+		want: Status{Ready: inProgress("DoesNotExist", "Issuing certificate as Secret does not exist")},
+	}, {
+		name: "Ready=False without Issuing (e.g. Expired, before the trigger) is in progress",
+		cert: cert(cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "Expired", "Certificate expired on ...")),
+		want: Status{Ready: inProgress("Expired", "Certificate expired on ...")},
+	}, {
+		name: "Ready=Unknown is in progress",
+		cert: cert(cond(cmv1.CertificateConditionReady, cmmeta.ConditionUnknown, "Pending", "pending")),
+		want: Status{Ready: inProgress("Pending", "pending")},
+	}, {
+		name: "issuance failed: Issuing=False with reason Failed",
+		cert: cert(cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "DoesNotExist", "Issuing certificate as Secret does not exist"),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed", failMsg)),
+		want: Status{Ready: failed("Failed", failMsg)},
+	}, {
+		name: "issuance denied by an approver",
+		cert: cert(cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "DoesNotExist", "x"),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Denied", "The certificate request has failed to complete and will be retried: denied")),
+		want: Status{Ready: failed("Denied", "The certificate request has failed to complete and will be retried: denied")},
+	}, {
+		name: "issuance failed for the current spec while Ready is stale",
+		cert: cert(staleCond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready"),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed", failMsg)),
+		want: Status{Ready: failed("Failed", failMsg)},
+	}, {
+		name: "a stale failure after a spec change is not Failed",
+		cert: cert(cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "IncorrectIssuer", "Issuer of the certificate is not up to date"),
+			staleCond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed")),
+		want: Status{Ready: inProgress("IncorrectIssuer", "Issuer of the certificate is not up to date")},
+	}, {
+		name: "issued and valid",
+		cert: cert(issued),
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime},
+	}, {
+		name: "issued, with Issuing=False reason Issued (server-side apply mode)",
+		cert: cert(issued, cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Issued", "The certificate has been successfully issued")),
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime},
+	}, {
+		name: "renewing: Issuing=True on a Ready certificate",
+		cert: cert(issued, cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled")),
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime,
+			Renewing: &Condition{corev1.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled"}},
+	}, {
+		name: "renewing: the renewal time has passed",
+		cert: cert(issued, renewalAt(now)),
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &metav1.Time{Time: now},
+			Renewing: &Condition{corev1.ConditionTrue, ReasonRenewing, "Renewal time 2026-11-27T12:00:00Z has passed"}},
+	}, {
+		name: "renewal failed: still Ready, Renewing=False with the failure",
+		cert: cert(issued, cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed", failMsg)),
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime,
+			Renewing: &Condition{corev1.ConditionFalse, "Failed", failMsg}},
+	}}
+	camel := regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ComputeStatus(tc.cert, now)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("ComputeStatus (-want +got):\n%s", diff)
+			}
+			if got.Ready.Reason != "" && !camel.MatchString(got.Ready.Reason) {
+				t.Errorf("reason %q is not CamelCase", got.Ready.Reason)
+			}
+		})
+	}
+}
+
+func TestRenewalRequeue(t *testing.T) {
+	future := metav1.NewTime(now.Add(time.Hour))
+	past := metav1.NewTime(now.Add(-time.Hour))
+	tests := []struct {
+		name   string
+		status Status
+		want   time.Duration
+		wantOK bool
+	}{{
+		name: "ready with a future renewal time", status: Status{Ready: ready, RenewalTime: &future},
+		want: time.Hour, wantOK: true,
+	}, {
+		name: "ready with no renewal time", status: Status{Ready: ready},
+	}, {
+		name: "ready with a past renewal time", status: Status{Ready: ready, RenewalTime: &past},
+	}, {
+		name: "not ready", status: Status{Ready: awaiting, RenewalTime: &future},
+	}, {
+		name:   "already renewing",
+		status: Status{Ready: ready, RenewalTime: &future, Renewing: &Condition{Status: corev1.ConditionTrue}},
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := RenewalRequeue(tc.status, now)
+			if got != tc.want && tc.wantOK || ok != tc.wantOK {
+				t.Errorf("RenewalRequeue = %v, %v; want %v, %v", got, ok, tc.want, tc.wantOK)
+			}
+		})
+	}
+}
