@@ -31,6 +31,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgotesting "k8s.io/client-go/testing"
+	"k8s.io/client-go/tools/record"
 	clocktesting "k8s.io/utils/clock/testing"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
@@ -567,5 +568,55 @@ func malformedSolverChain(cert *cmv1.Certificate) []runtime.Object {
 		solverService(ch, "cm-acme-http-solver-noports"),
 		solverService(nil, "cm-acme-http-solver-orphan", 8089),
 		unlabelled,
+	}
+}
+
+// Problems that retrying cannot fix are permanent errors, so the workqueue
+// does not retry them in a hot loop; a transient API error is not.
+func TestPermanentErrors(t *testing.T) {
+	tests := []struct {
+		name      string
+		cfg       *config.Config
+		kc        *v1alpha1.Certificate
+		objs      []runtime.Object
+		reactor   clientgotesting.ReactionFunc
+		permanent bool
+	}{
+		{name: "invalid config", cfg: &config.Config{LoadError: errors.New("bad")}, kc: kcert(), permanent: true},
+		{name: "no config at all", kc: kcert(), permanent: true},
+		{name: "unknown type", cfg: testConfig(), kc: kcert(withType("mystery")), permanent: true},
+		{name: "common name too long", cfg: testConfig(), kc: kcert(withDNSNames(strings.Repeat("a", 70)), withDomain("")), permanent: true},
+		{name: "not owned", cfg: testConfig(), kc: kcert(), objs: []runtime.Object{cmCert(kcert(), externalIssuer, foreign)}, permanent: true},
+		{name: "create failure is retried", cfg: testConfig(), kc: kcert(), reactor: ktesting.InduceFailure("create", "certificates")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ls := rtesting.NewListers(tc.objs, OwnerUIDIndexers)
+			ctx, cmClient := fakecmclient.With(context.Background(), ls.GetCertManagerObjects()...)
+			if tc.reactor != nil {
+				cmClient.PrependReactor("*", "*", tc.reactor)
+			}
+			ctx = controller.WithEventRecorder(ctx, record.NewFakeRecorder(10))
+			r := &Reconciler{
+				certManagerClient: cmClient,
+				certificateLister: ls.GetCertificateLister(),
+				owned:             &ownedIndex{},
+				clock:             clocktesting.NewFakePassiveClock(now),
+				enqueueAfter:      func(interface{}, time.Duration) {},
+			}
+			if tc.cfg != nil {
+				ctx = config.ToContext(ctx, tc.cfg)
+			}
+			err := r.ReconcileKind(ctx, tc.kc)
+			if err == nil {
+				t.Fatal("ReconcileKind = nil, want an error")
+			}
+			if got := controller.IsPermanentError(err); got != tc.permanent {
+				t.Errorf("IsPermanentError(%v) = %v, want %v", err, got, tc.permanent)
+			}
+			if tc.kc.Status.GetCondition(v1alpha1.CertificateConditionReady).IsTrue() {
+				t.Error("Ready is True after an error")
+			}
+		})
 	}
 }
