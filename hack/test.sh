@@ -29,11 +29,12 @@ step() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
 step "go build ./..."
 go build ./...
 
-step "go vet ./..."
+step "go vet ./... (and the e2e suite)"
 go vet ./...
+go vet -tags e2e ./test/...
 
 step "gofmt (hand-written code)"
-unformatted=$(gofmt -l cmd pkg test hack 2>/dev/null | grep -v '^pkg/client/' | grep -v 'zz_generated' || true)
+unformatted=$(gofmt -l cmd pkg test/e2e hack 2>/dev/null | grep -v '^pkg/client/' | grep -v 'zz_generated' || true)
 if [[ -n "${unformatted}" ]]; then
   echo "gofmt would change:" >&2
   echo "${unformatted}" >&2
