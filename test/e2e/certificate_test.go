@@ -22,6 +22,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -208,4 +209,29 @@ func TestDeletedCertificateIsRecreated(t *testing.T) {
 		t.Fatal("the deleted Certificate was not recreated:", err)
 	}
 	c.waitKCert(t, ns, kc.Name, "Ready after recreation", isReady)
+}
+
+// A reference to an issuer that does not exist yet is allowed: the KCert
+// says IssuerNotFound, naming it, and is issued once the issuer appears.
+func TestIssuerCreatedLater(t *testing.T) {
+	c := newClients(t)
+	late := "e2e-late-ca-" + c.newNamespace(t)
+	c.setConfig(t, map[string]string{"clusterLocalIssuerRef": issuerRef("ClusterIssuer", late)})
+	ns := c.newNamespace(t)
+
+	kc := c.kcert(t, ns, "late", netcfg.CertificateClusterLocalDomain, "late."+ns, "late."+ns+".svc")
+	kc = c.waitKCert(t, ns, kc.Name, "IssuerNotFound", func(kc *v1alpha1.Certificate) bool {
+		cond := kc.Status.GetCondition(v1alpha1.CertificateConditionReady)
+		return cond != nil && cond.IsFalse() && cond.Reason == "IssuerNotFound"
+	})
+	msg := kc.Status.GetCondition(v1alpha1.CertificateConditionReady).Message
+	if !strings.Contains(msg, late) || !strings.Contains(msg, "clusterLocalIssuerRef") {
+		t.Errorf("message %q does not name the issuer and the config key", msg)
+	}
+
+	c.newCAIssuer(t, late)
+	kc = c.waitKCert(t, ns, kc.Name, "Ready once the issuer exists", isReady)
+	if _, leaf := c.secretCert(t, kc); verifiesAgainst(leaf, c.caCert(t, late)) != nil {
+		t.Error("the certificate does not chain to the late issuer's CA")
+	}
 }

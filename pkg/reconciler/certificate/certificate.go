@@ -53,6 +53,7 @@ const (
 	ReasonUnknownCertificateType = "UnknownCertificateType"
 	ReasonCommonNameTooLong      = "CommonNameTooLong"
 	ReasonNotOwned               = "NotOwned"
+	ReasonIssuerNotFound         = "IssuerNotFound"
 )
 
 // RenewingCondition is True while an issued certificate is being renewed;
@@ -62,10 +63,12 @@ const RenewingCondition apis.ConditionType = "Renewing"
 // Reconciler turns a KCert into a cert-manager Certificate and reports the
 // Certificate's state back.
 type Reconciler struct {
-	certManagerClient cmclientset.Interface
-	certificateLister cmlisters.CertificateLister
-	owned             resources.OwnedObjects
-	clock             clock.PassiveClock
+	certManagerClient   cmclientset.Interface
+	certificateLister   cmlisters.CertificateLister
+	issuerLister        cmlisters.IssuerLister
+	clusterIssuerLister cmlisters.ClusterIssuerLister
+	owned               resources.OwnedObjects
+	clock               clock.PassiveClock
 	// enqueueAfter schedules a KCert to be looked at again, at its renewal time.
 	enqueueAfter func(obj interface{}, after time.Duration)
 }
@@ -110,9 +113,21 @@ func (c *Reconciler) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certific
 
 	now := c.clock.Now()
 	st := resources.ComputeStatus(cert, now)
-	if st.Ready.Status == corev1.ConditionFalse {
-		st.Ready.Message = fmt.Sprintf("%s (issuer %s, selected by %s key %s)",
-			st.Ready.Message, describeIssuer(issuer), config.CertManagerConfigName, key)
+	if st.Ready.Status != corev1.ConditionTrue {
+		exists, err := c.issuerExists(kcert.Namespace, issuer)
+		if err != nil {
+			return fmt.Errorf("failed to look up issuer %s: %w", describeIssuer(issuer), err)
+		}
+		switch {
+		// cert-manager only waits for a missing issuer; say which one and why it was chosen.
+		case !exists:
+			st.Ready = resources.Condition{Status: corev1.ConditionFalse, Reason: ReasonIssuerNotFound,
+				Message: fmt.Sprintf("%s does not exist (selected by %s key %s); the certificate is issued once it is created",
+					describeIssuer(issuer), config.CertManagerConfigName, key)}
+		case st.Ready.Status == corev1.ConditionFalse:
+			st.Ready.Message = fmt.Sprintf("%s (issuer %s, selected by %s key %s)",
+				st.Ready.Message, describeIssuer(issuer), config.CertManagerConfigName, key)
+		}
 	}
 	applyStatus(kcert, st)
 
@@ -224,6 +239,25 @@ func applyStatus(kcert *v1alpha1.Certificate, st resources.Status) {
 		})
 	}
 	kcert.Status.NotAfter = st.NotAfter
+}
+
+// issuerExists says whether a cert-manager issuer exists. External
+// issuers are not cert-manager's kinds, so they are taken on trust.
+func (c *Reconciler) issuerExists(namespace string, ref cmmeta.IssuerReference) (bool, error) {
+	if ref.Group != "" && ref.Group != config.CertManagerGroup {
+		return true, nil
+	}
+	var err error
+	if ref.Kind == config.ClusterIssuerKind {
+		_, err = c.clusterIssuerLister.Get(ref.Name)
+	} else {
+		// An empty kind is an Issuer in the certificate's namespace.
+		_, err = c.issuerLister.Issuers(namespace).Get(ref.Name)
+	}
+	if apierrs.IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // describeIssuer names an issuer as Kind/name, with cert-manager's defaults.

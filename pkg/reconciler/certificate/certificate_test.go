@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -29,6 +30,7 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgotesting "k8s.io/client-go/testing"
 	"k8s.io/client-go/tools/record"
@@ -99,8 +101,10 @@ func newTestReconciler(ctx context.Context, ls *rtesting.Listers, _ configmap.Wa
 		rq = &requeues{}
 	}
 	r := &Reconciler{
-		certManagerClient: fakecmclient.Get(ctx),
-		certificateLister: ls.GetCertificateLister(),
+		certManagerClient:   fakecmclient.Get(ctx),
+		certificateLister:   ls.GetCertificateLister(),
+		issuerLister:        ls.GetIssuerLister(),
+		clusterIssuerLister: ls.GetClusterIssuerLister(),
 		owned: &ownedIndex{
 			certificateRequests: ls.GetCertificateRequestIndexer(),
 			orders:              ls.GetOrderIndexer(),
@@ -466,6 +470,7 @@ func TestReconcile(t *testing.T) {
 		Objects: append([]runtime.Object{
 			kcert(awaiting(0)),
 			cmCert(kcert(), acmeNSIssuer, issuingInProgress),
+			&cmv1.Issuer{ObjectMeta: metav1.ObjectMeta{Name: acmeNSIssuer.Name, Namespace: testNS}},
 		}, acmeChain(cmCert(kcert(), acmeNSIssuer), acmev1.ACMEChallengeTypeHTTP01)...),
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
 			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"),
@@ -505,9 +510,76 @@ func TestReconcile(t *testing.T) {
 			statusUpdate(kcert(ready, renewing(corev1.ConditionTrue, "Renewing", "renewing"),
 				withChallenges(http01(testHost, "token-1", "cm-acme-http-solver-1", 8089)))),
 		},
+	}, {
+		Name: "issuer: a missing ClusterIssuer is IssuerNotFound, naming it and its config key",
+		Key:  testKey,
+		Ctx: withConfig(&config.Config{CertManager: &config.CertManagerConfig{
+			IssuerRef: cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "not-yet"}, ClusterLocalIssuerRef: localIssuer, SystemInternalIssuerRef: internalIssuer,
+		}}),
+		Objects: []runtime.Object{
+			kcert(awaiting(0)),
+			cmCert(kcert(), cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "not-yet"}),
+			&cmv1.ClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: "other"}},
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(failed("IssuerNotFound",
+				"ClusterIssuer/not-yet does not exist (selected by config-certmanager key issuerRef); the certificate is issued once it is created"))),
+		},
+	}, {
+		Name: "issuer: a kind-less reference is an Issuer in the KCert's namespace",
+		Key:  testKey,
+		Ctx: withConfig(&config.Config{CertManager: &config.CertManagerConfig{
+			IssuerRef: externalIssuer, ClusterLocalIssuerRef: cmmeta.IssuerReference{Name: "local"}, SystemInternalIssuerRef: internalIssuer,
+		}}),
+		Objects: []runtime.Object{
+			kcert(withType(string(netcfg.CertificateClusterLocalDomain)), awaiting(0)),
+			cmCert(kcert(withType(string(netcfg.CertificateClusterLocalDomain))), cmmeta.IssuerReference{Name: "local"}),
+			// Same name, other namespace: not the one.
+			&cmv1.Issuer{ObjectMeta: metav1.ObjectMeta{Name: "local", Namespace: "elsewhere"}},
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(withType(string(netcfg.CertificateClusterLocalDomain)), failed("IssuerNotFound",
+				"Issuer/local does not exist (selected by config-certmanager key clusterLocalIssuerRef); the certificate is issued once it is created"))),
+		},
+	}, {
+		Name: "issuer: an external issuer is not looked up",
+		Key:  testKey,
+		Ctx: withConfig(&config.Config{CertManager: &config.CertManagerConfig{
+			IssuerRef: cmmeta.IssuerReference{Kind: "PCAIssuer", Name: "pca", Group: "awspca.cert-manager.io"}, ClusterLocalIssuerRef: localIssuer, SystemInternalIssuerRef: internalIssuer,
+		}}),
+		Objects: []runtime.Object{
+			kcert(awaiting(0)),
+			cmCert(kcert(), cmmeta.IssuerReference{Kind: "PCAIssuer", Name: "pca", Group: "awspca.cert-manager.io"}, issuingInProgress),
+			&cmv1.ClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: "other"}},
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"))),
+		},
 	}}
 
+	for i := range table {
+		// Every row's world has the three configured ClusterIssuers, unless it says otherwise.
+		if !slices.ContainsFunc(table[i].Objects, isIssuer) {
+			table[i].Objects = append(table[i].Objects, clusterIssuers()...)
+		}
+	}
 	table.Test(t, rtesting.MakeFactory(newTestReconciler, OwnerUIDIndexers))
+}
+
+func isIssuer(o runtime.Object) bool {
+	switch o.(type) {
+	case *cmv1.Issuer, *cmv1.ClusterIssuer:
+		return true
+	}
+	return false
+}
+
+func clusterIssuers() []runtime.Object {
+	var out []runtime.Object
+	for _, ref := range []cmmeta.IssuerReference{externalIssuer, localIssuer, internalIssuer} {
+		out = append(out, &cmv1.ClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: ref.Name}})
+	}
+	return out
 }
 
 var (
@@ -598,11 +670,13 @@ func TestPermanentErrors(t *testing.T) {
 			}
 			ctx = controller.WithEventRecorder(ctx, record.NewFakeRecorder(10))
 			r := &Reconciler{
-				certManagerClient: cmClient,
-				certificateLister: ls.GetCertificateLister(),
-				owned:             &ownedIndex{},
-				clock:             clocktesting.NewFakePassiveClock(now),
-				enqueueAfter:      func(interface{}, time.Duration) {},
+				certManagerClient:   cmClient,
+				certificateLister:   ls.GetCertificateLister(),
+				issuerLister:        ls.GetIssuerLister(),
+				clusterIssuerLister: ls.GetClusterIssuerLister(),
+				owned:               &ownedIndex{},
+				clock:               clocktesting.NewFakePassiveClock(now),
+				enqueueAfter:        func(interface{}, time.Duration) {},
 			}
 			if tc.cfg != nil {
 				ctx = config.ToContext(ctx, tc.cfg)

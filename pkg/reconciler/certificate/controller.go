@@ -48,6 +48,8 @@ import (
 	orderinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/order"
 	cmcertinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificate"
 	crinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificaterequest"
+	clusterissuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/clusterissuer"
+	issuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/issuer"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 )
@@ -74,6 +76,8 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, clk
 
 	kcertInformer := kcertinformer.Get(ctx)
 	certInformer := cmcertinformer.Get(ctx)
+	issuerInformer := issuerinformer.Get(ctx)
+	clusterIssuerInformer := clusterissuerinformer.Get(ctx)
 	crInformer := crinformer.Get(ctx)
 	orderInformer := orderinformer.Get(ctx)
 	challengeInformer := challengeinformer.Get(ctx)
@@ -87,10 +91,12 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, clk
 	}
 
 	r := &Reconciler{
-		certManagerClient: cmclient.Get(ctx),
-		certificateLister: certInformer.Lister(),
-		owned:             owned,
-		clock:             clk,
+		certManagerClient:   cmclient.Get(ctx),
+		certificateLister:   certInformer.Lister(),
+		issuerLister:        issuerInformer.Lister(),
+		clusterIssuerLister: clusterIssuerInformer.Lister(),
+		owned:               owned,
+		clock:               clk,
 	}
 
 	classFilter := pkgreconciler.AnnotationFilterFunc(networking.CertificateClassAnnotationKey, class, false)
@@ -131,6 +137,14 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, clk
 	// Challenges and their solver Services drive status.http01Challenges.
 	challengeInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfChallenge)))
 	serviceInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfSolverService)))
+
+	// A KCert waiting for a missing issuer proceeds when it appears; one
+	// whose issuer is deleted says so. Status updates of issuers are not
+	// needed: cert-manager's own Certificate status reflects them.
+	resyncOnIssuer := func(interface{}) { impl.FilteredGlobalResync(classFilter, kcertInformer.Informer()) }
+	for _, inf := range []cache.SharedIndexInformer{issuerInformer.Informer(), clusterIssuerInformer.Informer()} {
+		inf.AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: resyncOnIssuer, DeleteFunc: resyncOnIssuer})
+	}
 
 	return impl
 }

@@ -138,3 +138,13 @@ func (l *Listers) GetCertificateRequestLister() cmlisters.CertificateRequestList
 func (l *Listers) GetOrderLister() acmelisters.OrderLister {
 	return acmelisters.NewOrderLister(l.GetOrderIndexer())
 }
+
+// GetIssuerLister lists Issuers.
+func (l *Listers) GetIssuerLister() cmlisters.IssuerLister {
+	return cmlisters.NewIssuerLister(l.indexerFor(&cmv1.Issuer{}))
+}
+
+// GetClusterIssuerLister lists ClusterIssuers.
+func (l *Listers) GetClusterIssuerLister() cmlisters.ClusterIssuerLister {
+	return cmlisters.NewClusterIssuerLister(l.indexerFor(&cmv1.ClusterIssuer{}))
+}
