@@ -1,0 +1,416 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package localenv
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
+)
+
+// SkippedKinds are not applied from config/: the controller runs as a local
+// process, and there is no kubelet or webhook server to serve the rest.
+var SkippedKinds = map[string]bool{
+	"Deployment":                     true,
+	"PodDisruptionBudget":            true,
+	"HorizontalPodAutoscaler":        true,
+	"ValidatingWebhookConfiguration": true,
+	"MutatingWebhookConfiguration":   true,
+}
+
+type applier struct {
+	dyn    dynamic.Interface
+	kube   kubernetes.Interface
+	mapper *restmapper.DeferredDiscoveryRESTMapper
+}
+
+func newApplier(cfg *rest.Config, dyn dynamic.Interface) (*applier, error) {
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	kube, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &applier{dyn: dyn, kube: kube, mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))}, nil
+}
+
+// decodeYAML splits a multi-document YAML stream into objects.
+func decodeYAML(source string, data []byte) ([]*unstructured.Unstructured, error) {
+	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
+	var objs []*unstructured.Unstructured
+	for {
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			if errors.Is(err, io.EOF) {
+				return objs, nil
+			}
+			return nil, fmt.Errorf("%s: %w", source, err)
+		}
+		if len(m) == 0 {
+			continue
+		}
+		u := &unstructured.Unstructured{Object: m}
+		if u.GetKind() == "List" {
+			items, _, _ := unstructured.NestedSlice(m, "items")
+			for _, it := range items {
+				if im, ok := it.(map[string]any); ok {
+					objs = append(objs, &unstructured.Unstructured{Object: im})
+				}
+			}
+			continue
+		}
+		if u.GetKind() == "" || u.GetAPIVersion() == "" {
+			return nil, fmt.Errorf("%s: document without apiVersion/kind", source)
+		}
+		objs = append(objs, u)
+	}
+}
+
+// kindOrder applies Namespaces and CRDs before everything else.
+func kindOrder(kind string) int {
+	switch kind {
+	case "Namespace":
+		return 0
+	case "CustomResourceDefinition":
+		return 1
+	default:
+		return 2
+	}
+}
+
+func (a *applier) applyYAML(ctx context.Context, source string, data []byte) error {
+	objs, err := decodeYAML(source, data)
+	if err != nil {
+		return err
+	}
+	return a.applyObjects(ctx, source, objs)
+}
+
+func (a *applier) applyObjects(ctx context.Context, source string, objs []*unstructured.Unstructured) error {
+	sort.SliceStable(objs, func(i, j int) bool { return kindOrder(objs[i].GetKind()) < kindOrder(objs[j].GetKind()) })
+	for _, u := range objs {
+		if err := a.apply(ctx, u); err != nil {
+			return fmt.Errorf("%s: applying %s %s/%s: %w", source, u.GetKind(), u.GetNamespace(), u.GetName(), err)
+		}
+	}
+	return nil
+}
+
+func (a *applier) apply(ctx context.Context, u *unstructured.Unstructured) error {
+	gvk := u.GroupVersionKind()
+	mapping, err := a.mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+	if meta.IsNoMatchError(err) {
+		a.mapper.Reset()
+		mapping, err = a.mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+	}
+	if err != nil {
+		return err
+	}
+	var ri dynamic.ResourceInterface = a.dyn.Resource(mapping.Resource)
+	if mapping.Scope.Name() == meta.RESTScopeNameNamespace {
+		ns := u.GetNamespace()
+		if ns == "" {
+			ns = metav1.NamespaceDefault
+			u.SetNamespace(ns)
+		}
+		ri = a.dyn.Resource(mapping.Resource).Namespace(ns)
+	}
+	_, err = ri.Apply(ctx, u.GetName(), u, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
+	if gvk.Kind == "CustomResourceDefinition" {
+		a.mapper.Reset()
+	}
+	return err
+}
+
+// applyDir applies every YAML document under dir (recursively, in file-name
+// order) except SkippedKinds. It returns how many objects it applied and the
+// kinds it skipped.
+func (a *applier) applyDir(ctx context.Context, dir string) (int, map[string]int, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	sort.Strings(files)
+	var objs []*unstructured.Unstructured
+	skipped := map[string]int{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return 0, nil, err
+		}
+		docs, err := decodeYAML(f, data)
+		if err != nil {
+			return 0, nil, err
+		}
+		for _, u := range docs {
+			if SkippedKinds[u.GetKind()] {
+				skipped[u.GetKind()]++
+				continue
+			}
+			objs = append(objs, u)
+		}
+	}
+	if len(files) == 0 {
+		return 0, skipped, fmt.Errorf("no YAML files in %s", dir)
+	}
+	return len(objs), skipped, a.applyObjects(ctx, dir, objs)
+}
+
+// aggregateClusterRoles does once what kube-controller-manager's
+// clusterrole-aggregation controller does continuously (there is no
+// kube-controller-manager here): fill in the rules of every ClusterRole with
+// an aggregationRule.
+func (a *applier) aggregateClusterRoles(ctx context.Context) error {
+	roles, err := a.kube.RbacV1().ClusterRoles().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	for i := range roles.Items {
+		agg := &roles.Items[i]
+		if agg.AggregationRule == nil {
+			continue
+		}
+		var rules []rbacv1.PolicyRule
+		for _, sel := range agg.AggregationRule.ClusterRoleSelectors {
+			s, err := metav1.LabelSelectorAsSelector(&sel)
+			if err != nil {
+				return err
+			}
+			for j := range roles.Items {
+				r := &roles.Items[j]
+				if r.Name != agg.Name && s.Matches(labels.Set(r.Labels)) {
+					rules = append(rules, r.Rules...)
+				}
+			}
+		}
+		agg.Rules = rules
+		if _, err := a.kube.RbacV1().ClusterRoles().Update(ctx, agg, metav1.UpdateOptions{FieldManager: FieldManager}); err != nil {
+			return fmt.Errorf("aggregating ClusterRole %s: %w", agg.Name, err)
+		}
+	}
+	return nil
+}
+
+// bootstrapYAML creates the namespaces and the ConfigMaps a knative.dev/pkg
+// sharedmain controller reads in SYSTEM_NAMESPACE.
+func bootstrapYAML() []byte {
+	return []byte(`apiVersion: v1
+kind: Namespace
+metadata:
+  name: ` + ClusterResourceNamespace + `
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: ` + SystemNamespace + `
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: config-logging
+  namespace: ` + SystemNamespace + `
+data:
+  zap-logger-config: |
+    {
+      "level": "info",
+      "development": false,
+      "outputPaths": ["stdout"],
+      "errorOutputPaths": ["stderr"],
+      "encoding": "json",
+      "encoderConfig": {
+        "timeKey": "timestamp",
+        "levelKey": "severity",
+        "nameKey": "logger",
+        "callerKey": "caller",
+        "messageKey": "message",
+        "stacktraceKey": "stacktrace",
+        "lineEnding": "",
+        "levelEncoder": "",
+        "timeEncoder": "iso8601",
+        "durationEncoder": "",
+        "callerEncoder": ""
+      }
+    }
+  loglevel.controller: "info"
+  loglevel.net-certmanager-controller: "info"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: config-observability
+  namespace: ` + SystemNamespace + `
+data:
+  metrics-protocol: none
+  tracing-protocol: none
+  runtime-profiling: disabled
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: config-leader-election
+  namespace: ` + SystemNamespace + `
+data:
+  # Short, so a restarted controller takes over quickly.
+  lease-duration: "15s"
+  renew-deadline: "10s"
+  retry-period: "2s"
+  buckets: "1"
+`)
+}
+
+// issuersYAML is the self-signed CA chain and the Pebble ACME issuer.
+func issuersYAML(pebbleDir string, pebbleCA []byte) []byte {
+	return []byte(`apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata:
+  name: ` + SelfSignedClusterIssuer + `
+spec:
+  selfSigned: {}
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: ` + CACertificate + `
+  namespace: ` + ClusterResourceNamespace + `
+spec:
+  secretName: ` + CACertificate + `
+  commonName: knative.dev
+  isCA: true
+  usages: ["cert sign", "crl sign"]
+  privateKey:
+    algorithm: ECDSA
+    size: 256
+  issuerRef:
+    group: cert-manager.io
+    kind: ClusterIssuer
+    name: ` + SelfSignedClusterIssuer + `
+---
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata:
+  name: ` + CAClusterIssuer + `
+spec:
+  ca:
+    secretName: ` + CACertificate + `
+---
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata:
+  name: ` + ACMEClusterIssuer + `
+spec:
+  acme:
+    server: ` + pebbleDir + `
+    caBundle: ` + base64.StdEncoding.EncodeToString(pebbleCA) + `
+    privateKeySecretRef:
+      name: ` + ACMEClusterIssuer + `-account-key
+    solvers:
+    - http01:
+        ingress:
+          ingressClassName: ` + ACMEIngressClass + `
+`)
+}
+
+var (
+	clusterIssuerGVR = schema.GroupVersionResource{Group: "cert-manager.io", Version: "v1", Resource: "clusterissuers"}
+	certificateGVR   = schema.GroupVersionResource{Group: "cert-manager.io", Version: "v1", Resource: "certificates"}
+)
+
+// readyCondition returns the status and message of the Ready condition.
+func readyCondition(u *unstructured.Unstructured) (string, string) {
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	for _, c := range conds {
+		m, ok := c.(map[string]any)
+		if !ok || m["type"] != "Ready" {
+			continue
+		}
+		status, _ := m["status"].(string)
+		msg, _ := m["message"].(string)
+		return status, msg
+	}
+	return "Unknown", "no Ready condition yet"
+}
+
+func waitIssuersReady(ctx context.Context, dyn dynamic.Interface, timeout time.Duration) error {
+	type target struct {
+		ri   dynamic.ResourceInterface
+		kind string
+		name string
+	}
+	targets := []target{
+		{dyn.Resource(clusterIssuerGVR), "ClusterIssuer", SelfSignedClusterIssuer},
+		{dyn.Resource(certificateGVR).Namespace(ClusterResourceNamespace), "Certificate", CACertificate},
+		{dyn.Resource(clusterIssuerGVR), "ClusterIssuer", CAClusterIssuer},
+		{dyn.Resource(clusterIssuerGVR), "ClusterIssuer", ACMEClusterIssuer},
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for _, t := range targets {
+		var last string
+		for {
+			u, err := t.ri.Get(ctx, t.name, metav1.GetOptions{})
+			if err == nil {
+				status, msg := readyCondition(u)
+				if status == "True" {
+					break
+				}
+				last = msg
+			} else {
+				last = err.Error()
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("%s %s not Ready: %s", t.kind, t.name, last)
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
