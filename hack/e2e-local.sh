@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+
+# Copyright 2026 The Knative Authors
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+# Runs the e2e and conformance suites (test/e2e, build tag e2e) against a
+# fresh local environment: etcd, kube-apiserver, cert-manager and Pebble on
+# loopback (test/localenv), with the controller running as its own
+# ServiceAccount. Everything it starts is stopped when it exits, however it
+# exits. Extra arguments go to `go test` (e.g. -run TestConformance).
+
+set -o errexit
+set -o nounset
+set -o pipefail
+
+REPO_ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "${REPO_ROOT_DIR}"
+
+step() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
+
+WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/net-certmanager-e2e.XXXXXX")"
+BIN_DIR="${WORK_DIR}/bin"
+mkdir -p "${BIN_DIR}"
+LOCALENV_PID=""
+
+cleanup() {
+  local rc=$?
+  if [[ -n "${LOCALENV_PID}" ]] && kill -0 "${LOCALENV_PID}" 2>/dev/null; then
+    echo "=== stopping localenv (pid ${LOCALENV_PID})"
+    kill -TERM "${LOCALENV_PID}" 2>/dev/null || true
+    # localenv stops cert-manager, the controller, kube-apiserver and etcd.
+    for _ in $(seq 1 60); do
+      kill -0 "${LOCALENV_PID}" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill -KILL "${LOCALENV_PID}" 2>/dev/null || true
+    wait "${LOCALENV_PID}" 2>/dev/null || true
+  fi
+  if [[ ${rc} -ne 0 && -d "${WORK_DIR}/logs" ]]; then
+    for log in "${WORK_DIR}"/logs/*.log; do
+      echo "----- last lines of ${log##*/}"
+      tail -n 40 "${log}"
+    done
+  fi
+  rm -rf "${WORK_DIR}"
+  exit ${rc}
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+step "etcd and kube-apiserver (built from Go modules, cached)"
+ASSETS="$(./hack/build-localenv-tools.sh)"
+
+step "localenv and controller binaries"
+(cd test/localenv && GOFLAGS=-mod=mod GOWORK=off go build -o "${BIN_DIR}/localenv" ./cmd/localenv)
+go build -o "${BIN_DIR}/controller" ./cmd/controller
+
+step "starting localenv"
+"${BIN_DIR}/localenv" up --assets "${ASSETS}" --work-dir "${WORK_DIR}" --exit-with-parent \
+  --run-controller "${BIN_DIR}/controller" >"${WORK_DIR}/localenv.out" 2>"${WORK_DIR}/localenv.err" &
+LOCALENV_PID=$!
+for _ in $(seq 1 600); do
+  [[ -f "${WORK_DIR}/ready" ]] && break
+  if ! kill -0 "${LOCALENV_PID}" 2>/dev/null; then
+    cat "${WORK_DIR}/localenv.err" >&2
+    echo "localenv exited before it was ready" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+[[ -f "${WORK_DIR}/ready" ]] || { cat "${WORK_DIR}/localenv.err" >&2; echo "localenv not ready after 5 min" >&2; exit 1; }
+cat "${WORK_DIR}/localenv.out"
+
+step "e2e and conformance suites"
+go test -tags e2e -count=1 -timeout 30m -v "$@" ./test/e2e/... -args -kubeconfig "${WORK_DIR}/kubeconfig"
