@@ -217,3 +217,18 @@ func FuzzNewConfigFromConfigMap(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkNewCertManagerConfigFromConfigMap(b *testing.B) {
+	cm := configMap(map[string]string{
+		"issuerRef":               "kind: ClusterIssuer\nname: letsencrypt\n",
+		"clusterLocalIssuerRef":   "kind: ClusterIssuer\nname: local-ca\n",
+		"systemInternalIssuerRef": "kind: ClusterIssuer\nname: system-ca\ngroup: cert-manager.io\n",
+		"_example":                "################################\n# documentation only\n",
+	})
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := NewCertManagerConfigFromConfigMap(cm); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -17,6 +17,7 @@ limitations under the License.
 package resources
 
 import (
+	"fmt"
 	"testing"
 
 	acmev1 "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
@@ -133,5 +134,30 @@ func TestHTTP01Challenges(t *testing.T) {
 				t.Errorf("HTTP01Challenges (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// BenchmarkHTTP01Challenges discovers 100 HTTP-01 challenges of one
+// certificate (one order with 100 names), each with its solver Service.
+func BenchmarkHTTP01Challenges(b *testing.B) {
+	var chs []*acmev1.Challenge
+	services := map[types.UID][]*corev1.Service{}
+	for i := range 100 {
+		name := fmt.Sprintf("ch-%03d", i)
+		chs = append(chs, ch(name, acmev1.ACMEChallengeTypeHTTP01, name+".example.com"))
+		services[types.UID(name)] = []*corev1.Service{svc("solver-"+name, 8089)}
+	}
+	o := owned{
+		crs:      map[types.UID][]*cmv1.CertificateRequest{"cert": {{ObjectMeta: meta("cr-1")}}},
+		orders:   map[types.UID][]*acmev1.Order{"cr-1": {{ObjectMeta: meta("order-1")}}},
+		chs:      map[types.UID][]*acmev1.Challenge{"order-1": chs},
+		services: services,
+	}
+	certificate := &cmv1.Certificate{ObjectMeta: meta("cert")}
+	b.ReportAllocs()
+	for range b.N {
+		if got := HTTP01Challenges(certificate, o); len(got) != 100 {
+			b.Fatalf("found %d challenges, want 100", len(got))
+		}
 	}
 }
