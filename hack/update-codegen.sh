@@ -34,7 +34,10 @@ cd "${REPO_ROOT_DIR}"
 # modules.txt does not list the generators' own transitive packages.
 export GOFLAGS="-mod=mod"
 BOILERPLATE="${REPO_ROOT_DIR}/hack/boilerplate/boilerplate.go.txt"
+# `go list -m` names a module's directory only once it is downloaded.
+go mod download knative.dev/pkg
 KNATIVE_PKG_DIR="$(go list -m -f '{{.Dir}}' knative.dev/pkg)"
+[[ -d "${KNATIVE_PKG_DIR}" ]] || { echo "knative.dev/pkg is not in the module cache" >&2; exit 1; }
 
 echo "=== Knative injection for cert-manager (certmanager:v1 acme:v1)"
 # generate-knative.sh clears only its output package path relative to the

@@ -62,6 +62,7 @@ function install_cert_manager() {
 function install_knative_prerequisites() {
   header "Installing the Knative Certificate CRD and knative-serving ConfigMaps"
   local networking_dir
+  (cd "${REPO_ROOT_DIR}" && GOFLAGS=-mod=mod go mod download knative.dev/networking)
   networking_dir="$(cd "${REPO_ROOT_DIR}" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' knative.dev/networking)"
   kubectl apply -f "${networking_dir}/config/certificate.yaml"
   kubectl create namespace knative-serving --dry-run=client -o yaml | kubectl apply -f -
