@@ -75,8 +75,34 @@ type Reconciler struct {
 
 var _ kcertreconciler.Interface = (*Reconciler)(nil)
 
-// ReconcileKind implements kcertreconciler.Interface.
+// ReconcileKind implements kcertreconciler.Interface. A Warning event marks
+// each transition to Ready=False; a failure already reported is not
+// reported again on every resync.
 func (c *Reconciler) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certificate) pkgreconciler.Event {
+	before := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady).DeepCopy()
+	event := c.reconcile(ctx, kcert)
+	after := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady)
+	if after == nil || !after.IsFalse() {
+		return event
+	}
+	if before != nil && before.IsFalse() && before.Reason == after.Reason && before.Message == after.Message {
+		// Unchanged failure: the event was sent when it happened, and
+		// retrying cannot help, so this is neither an event nor an error.
+		if controller.IsPermanentError(event) {
+			return nil
+		}
+		return event
+	}
+	// A failure returned as an event is recorded by the generated reconciler;
+	// one that cert-manager reported is recorded here.
+	var reconcilerEvent *pkgreconciler.ReconcilerEvent
+	if !pkgreconciler.EventAs(event, &reconcilerEvent) {
+		controller.GetEventRecorder(ctx).Event(kcert, corev1.EventTypeWarning, after.Reason, after.Message)
+	}
+	return event
+}
+
+func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate) pkgreconciler.Event {
 	cfg := config.FromContext(ctx)
 	if cfg == nil || cfg.CertManager == nil {
 		why := "no valid config-certmanager has been loaded"

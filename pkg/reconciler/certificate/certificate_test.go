@@ -298,8 +298,28 @@ func TestReconcile(t *testing.T) {
 				issuingFailed),
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(failed("Failed", "The certificate request has failed to complete and will be retried: signing failed"+
-				" (issuer ClusterIssuer/letsencrypt, selected by config-certmanager key issuerRef)"))),
+			statusUpdate(kcert(failed("Failed", issuanceFailedMessage))),
+		},
+		WantEvents: []string{event(corev1.EventTypeWarning, "Failed", "%s", issuanceFailedMessage)},
+	}, {
+		Name: "events: an issuance failure already reported is not reported again",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(failed("Failed", issuanceFailedMessage)),
+			cmCert(kcert(), externalIssuer,
+				cmCondition(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "DoesNotExist", "Issuing certificate as Secret does not exist"),
+				issuingFailed),
+		},
+	}, {
+		Name:    "events: an unknown type already reported is neither an event nor an error",
+		Key:     testKey,
+		Objects: []runtime.Object{kcert(withType("mystery"), failed("UnknownCertificateType", unknownTypeMessage))},
+	}, {
+		Name: "events: NotOwned already reported is neither an event nor an error",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(failed("NotOwned", fmt.Sprintf("There is an existing cert-manager Certificate %q that we do not own.", testName))),
+			cmCert(kcert(withDNSNames("someone.else.example.com")), localIssuer, foreign),
 		},
 	}, {
 		Name: "status: issued and valid is Ready, with notAfter, and requeued at renewal time",
@@ -525,6 +545,8 @@ func TestReconcile(t *testing.T) {
 			statusUpdate(kcert(failed("IssuerNotFound",
 				"ClusterIssuer/not-yet does not exist (selected by config-certmanager key issuerRef); the certificate is issued once it is created"))),
 		},
+		WantEvents: []string{event(corev1.EventTypeWarning, "IssuerNotFound",
+			"ClusterIssuer/not-yet does not exist (selected by config-certmanager key issuerRef); the certificate is issued once it is created")},
 	}, {
 		Name: "issuer: a kind-less reference is an Issuer in the KCert's namespace",
 		Key:  testKey,
@@ -541,6 +563,8 @@ func TestReconcile(t *testing.T) {
 			statusUpdate(kcert(withType(string(netcfg.CertificateClusterLocalDomain)), failed("IssuerNotFound",
 				"Issuer/local does not exist (selected by config-certmanager key clusterLocalIssuerRef); the certificate is issued once it is created"))),
 		},
+		WantEvents: []string{event(corev1.EventTypeWarning, "IssuerNotFound",
+			"Issuer/local does not exist (selected by config-certmanager key clusterLocalIssuerRef); the certificate is issued once it is created")},
 	}, {
 		Name: "issuer: an external issuer is not looked up",
 		Key:  testKey,
@@ -583,6 +607,9 @@ func clusterIssuers() []runtime.Object {
 }
 
 var (
+	issuanceFailedMessage = "The certificate request has failed to complete and will be retried: signing failed" +
+		" (issuer ClusterIssuer/letsencrypt, selected by config-certmanager key issuerRef)"
+
 	renewalRequeues = &requeues{}
 	createdEvent    = event(corev1.EventTypeNormal, "Created", "Created cert-manager Certificate %s/%s", testNS, testName)
 
