@@ -254,12 +254,20 @@ func (c *clients) newCAIssuer(t *testing.T, name string) {
 	if _, err := c.cm.CertmanagerV1().ClusterIssuers().Create(ctx, ci, metav1.CreateOptions{}); err != nil && !apierrs.IsAlreadyExists(err) {
 		t.Fatal("create CA ClusterIssuer:", err)
 	}
-	err := wait.PollUntilContextTimeout(ctx, pollInterval, readyTimeout, true, func(ctx context.Context) (bool, error) {
-		ci, err := c.cm.CertmanagerV1().ClusterIssuers().Get(ctx, name, metav1.GetOptions{})
+	waitIssuerReady(t, "ClusterIssuer "+name, func(ctx context.Context) (cmv1.GenericIssuer, error) {
+		return c.cm.CertmanagerV1().ClusterIssuers().Get(ctx, name, metav1.GetOptions{})
+	})
+}
+
+// waitIssuerReady polls an Issuer or ClusterIssuer until it is Ready.
+func waitIssuerReady(t *testing.T, what string, get func(context.Context) (cmv1.GenericIssuer, error)) {
+	t.Helper()
+	err := wait.PollUntilContextTimeout(context.Background(), pollInterval, readyTimeout, true, func(ctx context.Context) (bool, error) {
+		issuer, err := get(ctx)
 		if err != nil {
 			return false, nil
 		}
-		for _, cond := range ci.Status.Conditions {
+		for _, cond := range issuer.GetStatus().Conditions {
 			if cond.Type == cmv1.IssuerConditionReady && cond.Status == cmmeta.ConditionTrue {
 				return true, nil
 			}
@@ -267,7 +275,7 @@ func (c *clients) newCAIssuer(t *testing.T, name string) {
 		return false, nil
 	})
 	if err != nil {
-		t.Fatalf("ClusterIssuer %s never became Ready", name)
+		t.Fatalf("%s never became Ready", what)
 	}
 }
 

@@ -26,7 +26,6 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	netcfg "knative.dev/networking/pkg/config"
@@ -113,19 +112,7 @@ func (c *clients) newACMEIssuer(t *testing.T, ns, name string, tmpl *acmev1.ACME
 	if _, err := c.cm.CertmanagerV1().Issuers(ns).Create(ctx, issuer, metav1.CreateOptions{}); err != nil {
 		t.Fatal("create ACME Issuer:", err)
 	}
-	err := wait.PollUntilContextTimeout(ctx, pollInterval, readyTimeout, true, func(ctx context.Context) (bool, error) {
-		got, err := c.cm.CertmanagerV1().Issuers(ns).Get(ctx, name, metav1.GetOptions{})
-		if err != nil {
-			return false, nil
-		}
-		for _, cond := range got.Status.Conditions {
-			if cond.Type == cmv1.IssuerConditionReady && cond.Status == cmmeta.ConditionTrue {
-				return true, nil
-			}
-		}
-		return false, nil
+	waitIssuerReady(t, "Issuer "+ns+"/"+name, func(ctx context.Context) (cmv1.GenericIssuer, error) {
+		return c.cm.CertmanagerV1().Issuers(ns).Get(ctx, name, metav1.GetOptions{})
 	})
-	if err != nil {
-		t.Fatalf("Issuer %s/%s never became Ready", ns, name)
-	}
 }
