@@ -60,7 +60,7 @@ if [[ "${E2E:-1}" == "0" ]]; then
   exit 0
 fi
 
-step "etcd and kube-apiserver from Go modules (cold: ~11-17 min on 2 cores; cached after)"
+step "etcd and kube-apiserver from Go modules (cold: 6-17 min on 2 cores; cached after)"
 ASSETS="$(./hack/build-localenv-tools.sh)"
 
 step "localenv's own test (control plane, RBAC, cert-manager, Pebble)"
