@@ -23,7 +23,6 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -277,8 +276,4 @@ func waitIssuerReady(t *testing.T, what string, get func(context.Context) (cmv1.
 	if err != nil {
 		t.Fatalf("%s never became Ready", what)
 	}
-}
-
-func TestMain(m *testing.M) {
-	os.Exit(m.Run())
 }

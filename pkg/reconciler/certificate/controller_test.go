@@ -134,7 +134,7 @@ func TestMissingConfigMapUsesDefaults(t *testing.T) {
 func TestOwnerChain(t *testing.T) {
 	cert := cmCert(kcert(), externalIssuer)
 	chain := acmeChain(cert, acmev1.ACMEChallengeTypeHTTP01)
-	cr, ord, ch, svc := chain[0].(*cmv1.CertificateRequest), chain[1].(*acmev1.Order), chain[2].(*acmev1.Challenge), chain[3].(*corev1.Service)
+	cr, ch, svc := chain[0].(*cmv1.CertificateRequest), chain[2].(*acmev1.Challenge), chain[3].(*corev1.Service)
 	want := types.NamespacedName{Namespace: testNS, Name: testName}
 
 	otherClass := kcert(withClass("other"))
@@ -213,7 +213,6 @@ func TestOwnerChain(t *testing.T) {
 		find: func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfCertificate },
 		obj:  svc,
 	}}
-	_ = ord
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			ls := rtesting.NewListers(tc.objects, OwnerUIDIndexers)

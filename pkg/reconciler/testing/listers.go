@@ -27,7 +27,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	fakekubeclientset "k8s.io/client-go/kubernetes/fake"
-	corev1listers "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
@@ -117,11 +116,6 @@ func (l *Listers) GetChallengeIndexer() cache.Indexer {
 // GetServiceIndexer indexes Services.
 func (l *Listers) GetServiceIndexer() cache.Indexer {
 	return l.indexerFor(&corev1.Service{})
-}
-
-// GetServiceLister lists Services.
-func (l *Listers) GetServiceLister() corev1listers.ServiceLister {
-	return corev1listers.NewServiceLister(l.GetServiceIndexer())
 }
 
 // GetChallengeLister lists Challenges.
