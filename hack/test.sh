@@ -46,6 +46,9 @@ fi
 step "hack/verify-codegen.sh"
 ./hack/verify-codegen.sh
 
+step "hack/update-checksums.sh --verify (config/ _example checksums)"
+./hack/update-checksums.sh --verify
+
 step "unit tests (race detector, coverage)"
 COVER_DIR="$(mktemp -d)"
 trap 'rm -rf "${COVER_DIR}"' EXIT

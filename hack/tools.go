@@ -17,12 +17,14 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package tools pins the code generators that hack/update-codegen.sh runs,
-// so that they come from the module proxy at the versions in go.mod.
+// Package tools pins the code generators that hack/update-codegen.sh and
+// hack/update-checksums.sh run, so that they come from the module proxy at the
+// versions in go.mod.
 package tools
 
 import (
 	_ "k8s.io/code-generator/cmd/deepcopy-gen"
 	_ "knative.dev/hack"
 	_ "knative.dev/pkg/codegen/cmd/injection-gen"
+	_ "knative.dev/pkg/configmap/hash-gen"
 )
