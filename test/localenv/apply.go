@@ -162,13 +162,18 @@ func (a *applier) apply(ctx context.Context, u *unstructured.Unstructured) error
 }
 
 // applyDir applies every YAML document under dir (recursively, in file-name
-// order) except SkippedKinds. It returns how many objects it applied and the
-// kinds it skipped.
+// order, leaving out OptionalDir) except SkippedKinds. It returns how many
+// objects it applied and the kinds it skipped.
 func (a *applier) applyDir(ctx context.Context, dir string) (int, map[string]int, error) {
 	var files []string
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		// Like `kubectl apply -f config/`, leave out the optional files;
+		// the self-signed chain among them is applied on its own.
+		if d.IsDir() && path != dir && d.Name() == OptionalDir {
+			return filepath.SkipDir
 		}
 		if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
 			files = append(files, path)
@@ -306,9 +311,60 @@ data:
 `)
 }
 
-// issuersYAML is the self-signed CA chain and the Pebble ACME issuer.
-func issuersYAML(pebbleDir string, pebbleCA []byte) []byte {
-	return []byte(`apiVersion: cert-manager.io/v1
+// OptionalDir, under ConfigDir, holds manifests that a plain
+// `kubectl apply -f config/` does not install.
+const OptionalDir = "optional"
+
+// SelfSignedChainFile, relative to ConfigDir, is the shipped optional
+// self-signed CA chain. localenv applies this file rather than a copy of it,
+// so that the tests prove what users install.
+const SelfSignedChainFile = OptionalDir + "/100-selfsigned-issuer.yaml"
+
+// selfSignedChain reads SelfSignedChainFile from configDir and checks that it
+// declares the chain localenv waits for, with the CA in cert-manager's
+// cluster resource namespace. Without configDir, or when the file is missing
+// (testdata/fallback-config), it returns builtinSelfSignedChainYAML.
+func selfSignedChain(configDir string) (string, []*unstructured.Unstructured, error) {
+	source, data := "built-in self-signed chain", []byte(builtinSelfSignedChainYAML)
+	if configDir != "" {
+		path := filepath.Join(configDir, SelfSignedChainFile)
+		b, err := os.ReadFile(path)
+		switch {
+		case err == nil:
+			source, data = path, b
+		case !errors.Is(err, fs.ErrNotExist):
+			return "", nil, err
+		}
+	}
+	objs, err := decodeYAML(source, data)
+	if err != nil {
+		return "", nil, err
+	}
+	want := map[string]string{
+		"ClusterIssuer/" + SelfSignedClusterIssuer: "",
+		"ClusterIssuer/" + CAClusterIssuer:         "",
+		"Certificate/" + CACertificate:             ClusterResourceNamespace,
+	}
+	for _, u := range objs {
+		key := u.GetKind() + "/" + u.GetName()
+		ns, ok := want[key]
+		if !ok {
+			continue
+		}
+		if u.GetNamespace() != ns {
+			return "", nil, fmt.Errorf("%s: %s is in namespace %q, want %q (cert-manager's cluster resource namespace)", source, key, u.GetNamespace(), ns)
+		}
+		delete(want, key)
+	}
+	if len(want) > 0 {
+		return "", nil, fmt.Errorf("%s: missing %v", source, want)
+	}
+	return source, objs, nil
+}
+
+// builtinSelfSignedChainYAML is used only when there is no config/ (see
+// selfSignedChain); it mirrors config/optional/100-selfsigned-issuer.yaml.
+const builtinSelfSignedChainYAML = `apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
 metadata:
   name: ` + SelfSignedClusterIssuer + `
@@ -340,8 +396,11 @@ metadata:
 spec:
   ca:
     secretName: ` + CACertificate + `
----
-apiVersion: cert-manager.io/v1
+`
+
+// issuersYAML is the Pebble ACME issuer.
+func issuersYAML(pebbleDir string, pebbleCA []byte) []byte {
+	return []byte(`apiVersion: cert-manager.io/v1
 kind: ClusterIssuer
 metadata:
   name: ` + ACMEClusterIssuer + `

@@ -260,13 +260,20 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 	}
 	e.step("cert-manager %s controllers started (%d)", CertManagerVersion, len(CertManagerControllers))
 
+	chainSource, chain, err := selfSignedChain(opts.ConfigDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := ap.applyObjects(ctx, chainSource, chain); err != nil {
+		return nil, err
+	}
 	if err := ap.applyYAML(ctx, "localenv-issuers", issuersYAML(e.PebbleDirectoryURL, e.PebbleCABundle)); err != nil {
 		return nil, err
 	}
 	if err := waitIssuersReady(ctx, dyn, opts.Timeout); err != nil {
 		return nil, err
 	}
-	e.step("ClusterIssuers %s, %s, %s ready", SelfSignedClusterIssuer, CAClusterIssuer, ACMEClusterIssuer)
+	e.step("ClusterIssuers %s, %s (from %s), %s ready", SelfSignedClusterIssuer, CAClusterIssuer, chainSource, ACMEClusterIssuer)
 
 	if opts.ControllerBinary != "" {
 		if err := e.startController(); err != nil {
