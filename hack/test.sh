@@ -53,7 +53,7 @@ step "unit tests (race detector, coverage)"
 COVER_DIR="$(mktemp -d)"
 trap 'rm -rf "${COVER_DIR}"' EXIT
 go test -race -count=1 -coverprofile="${COVER_DIR}/cover.out" \
-  -coverpkg=./pkg/reconciler/certificate/... ./pkg/... ./cmd/...
+  -coverpkg=./pkg/reconciler/certificate/... ./pkg/... ./cmd/... ./test/manifests/...
 # Generated deepcopy code is not ours to cover.
 grep -v zz_generated "${COVER_DIR}/cover.out" >"${COVER_DIR}/cover.ours.out"
 echo "coverage of pkg/reconciler/certificate/...: $(go tool cover -func="${COVER_DIR}/cover.ours.out" | awk '/^total:/ {print $3}')"
