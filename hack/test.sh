@@ -70,5 +70,8 @@ step "localenv's own test (control plane, RBAC, cert-manager, Pebble)"
 (cd test/localenv && GOFLAGS=-mod=mod GOWORK=off KUBEBUILDER_ASSETS="${ASSETS}" go vet ./... && \
   GOFLAGS=-mod=mod GOWORK=off KUBEBUILDER_ASSETS="${ASSETS}" go test -count=1 -timeout 15m ./...)
 
+step "hack/release.sh (offline render of config/ with ko; cold: builds ko)"
+OUTPUT_DIR="${COVER_DIR}/release" ./hack/release.sh
+
 step "e2e and conformance suites on a fresh localenv"
 ./hack/e2e-local.sh
