@@ -22,6 +22,9 @@ package main
 
 import (
 	"context"
+	"log"
+	"os"
+	"time"
 
 	"knative.dev/pkg/configmap"
 	"knative.dev/pkg/controller"
@@ -50,6 +53,10 @@ const (
 	// configWebhookPath is where the apiserver sends config-certmanager.
 	configWebhookPath = "/config-validation"
 	defaultPort       = 8443
+	// drainEnv sets how long the server keeps answering after SIGTERM (and
+	// fails readiness) so that endpoints stop sending it requests first.
+	drainEnv     = "WEBHOOK_DRAIN_PERIOD"
+	defaultDrain = 15 * time.Second
 )
 
 func newConfigValidationController(ctx context.Context, _ configmap.Watcher) *controller.Impl {
@@ -68,6 +75,7 @@ func main() {
 		ServiceName: serviceName,
 		SecretName:  secretName,
 		Port:        pkgwebhook.PortFromEnv(defaultPort),
+		GracePeriod: drainPeriod(os.Getenv(drainEnv)),
 	})
 	// The probes are answered on the webhook port itself (kubelet probes
 	// with a K-Kubelet-Probe header), which also fails readiness while
@@ -77,4 +85,17 @@ func main() {
 		certificates.NewController,
 		newConfigValidationController,
 	)
+}
+
+// drainPeriod parses drainEnv's value; empty or invalid means defaultDrain.
+func drainPeriod(v string) time.Duration {
+	if v == "" {
+		return defaultDrain
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		log.Printf("%s=%q is not a positive duration; using %v", drainEnv, v, defaultDrain)
+		return defaultDrain
+	}
+	return d
 }
