@@ -26,6 +26,7 @@ import (
 
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	authzv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -251,5 +252,41 @@ func TestWebhookControllerKeepsWorking(t *testing.T) {
 	_, leaf := c.secretCert(t, kc)
 	if err := verifiesAgainst(leaf, c.caCert(t, caIssuer)); err != nil {
 		t.Errorf("certificate not signed by %s: %v", caIssuer, err)
+	}
+}
+
+// TestWebhookRBAC asks the apiserver what the webhook's ServiceAccount may
+// do: its own Secret and webhook configuration by name, nothing else.
+func TestWebhookRBAC(t *testing.T) {
+	c := newClients(t)
+	const user = "system:serviceaccount:" + systemNamespace + ":net-certmanager-webhook"
+	for _, tc := range []struct {
+		attrs authzv1.ResourceAttributes
+		want  bool
+	}{
+		{authzv1.ResourceAttributes{Verb: "update", Resource: "secrets", Namespace: systemNamespace, Name: "net-certmanager-webhook-certs"}, true},
+		{authzv1.ResourceAttributes{Verb: "get", Resource: "secrets", Namespace: systemNamespace, Name: "net-certmanager-webhook-certs"}, true},
+		{authzv1.ResourceAttributes{Verb: "get", Resource: "secrets", Namespace: systemNamespace, Name: "other"}, false},
+		{authzv1.ResourceAttributes{Verb: "update", Resource: "secrets", Namespace: systemNamespace, Name: "other"}, false},
+		{authzv1.ResourceAttributes{Verb: "list", Resource: "secrets", Namespace: "default"}, false},
+		{authzv1.ResourceAttributes{Verb: "update", Group: "admissionregistration.k8s.io", Resource: "validatingwebhookconfigurations", Name: webhookConfigName}, true},
+		{authzv1.ResourceAttributes{Verb: "update", Group: "admissionregistration.k8s.io", Resource: "validatingwebhookconfigurations", Name: "other"}, false},
+		{authzv1.ResourceAttributes{Verb: "get", Resource: "namespaces", Name: systemNamespace}, true},
+		{authzv1.ResourceAttributes{Verb: "get", Resource: "namespaces", Name: "default"}, false},
+		{authzv1.ResourceAttributes{Verb: "list", Group: "cert-manager.io", Resource: "clusterissuers"}, true},
+		{authzv1.ResourceAttributes{Verb: "update", Group: "cert-manager.io", Resource: "clusterissuers", Name: acmeIssuer}, false},
+		{authzv1.ResourceAttributes{Verb: "update", Resource: "configmaps", Namespace: systemNamespace, Name: configName}, false},
+		{authzv1.ResourceAttributes{Verb: "create", Group: "cert-manager.io", Resource: "certificates", Namespace: "default"}, false},
+	} {
+		a := tc.attrs
+		r, err := c.kube.AuthorizationV1().SubjectAccessReviews().Create(context.Background(), &authzv1.SubjectAccessReview{
+			Spec: authzv1.SubjectAccessReviewSpec{User: user, Groups: []string{"system:serviceaccounts", "system:serviceaccounts:" + systemNamespace, "system:authenticated"}, ResourceAttributes: &a},
+		}, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status.Allowed != tc.want {
+			t.Errorf("%s %s.%s %s/%s: allowed=%v, want %v", a.Verb, a.Resource, a.Group, a.Namespace, a.Name, r.Status.Allowed, tc.want)
+		}
 	}
 }
