@@ -16,8 +16,9 @@
 
 # Runs the e2e and conformance suites (test/e2e, build tag e2e) against a
 # fresh local environment: etcd, kube-apiserver, cert-manager and Pebble on
-# loopback (test/localenv), with the controller running as its own
-# ServiceAccount. Everything it starts is stopped when it exits, however it
+# loopback (test/localenv), with the controller and the validation webhook
+# running as their own ServiceAccounts (the apiserver reaches the webhook
+# through localenv's egress proxy). Everything it starts is stopped when it exits, however it
 # exits. Extra arguments go to `go test` (e.g. -run TestConformance).
 
 set -o errexit
@@ -62,13 +63,14 @@ trap 'exit 130' INT TERM
 step "etcd and kube-apiserver (built from Go modules, cached)"
 ASSETS="$(./hack/build-localenv-tools.sh)"
 
-step "localenv and controller binaries"
+step "localenv, controller and webhook binaries"
 (cd test/localenv && GOFLAGS=-mod=mod GOWORK=off go build -o "${BIN_DIR}/localenv" ./cmd/localenv)
 go build -o "${BIN_DIR}/controller" ./cmd/controller
+go build -o "${BIN_DIR}/webhook" ./cmd/webhook
 
 step "starting localenv"
 "${BIN_DIR}/localenv" up --assets "${ASSETS}" --work-dir "${WORK_DIR}" --exit-with-parent \
-  --run-controller "${BIN_DIR}/controller" >"${WORK_DIR}/localenv.out" 2>"${WORK_DIR}/localenv.err" &
+  --run-controller "${BIN_DIR}/controller" --run-webhook "${BIN_DIR}/webhook" >"${WORK_DIR}/localenv.out" 2>"${WORK_DIR}/localenv.err" &
 LOCALENV_PID=$!
 for _ in $(seq 1 600); do
   [[ -f "${WORK_DIR}/ready" ]] && break

@@ -21,8 +21,9 @@
 #     and a Pebble ACME server (in the localenv process, test/localenv),
 #   - config/ applied (minus the Deployment), a self-signed CA ClusterIssuer
 #     knative-selfsigned-issuer and an ACME ClusterIssuer pebble-http01,
-#   - the controller (./cmd/controller) as a local process impersonating its
-#     ServiceAccount,
+#   - the controller (./cmd/controller) and the validation webhook
+#     (./cmd/webhook) as local processes impersonating their ServiceAccounts;
+#     the apiserver reaches the webhook through localenv's egress proxy,
 # then creates one demo KCert of each certificate type, waits until they are
 # Ready and prints them. Everything stays up until Ctrl-C.
 #
@@ -30,14 +31,15 @@
 #   hack/local-up.sh [--no-demo] [--no-controller] [--work-dir DIR]
 #
 #   --no-demo        do not create the demo KCerts
-#   --no-controller  do not start the controller (run it yourself with the
-#                    printed controller kubeconfig)
+#   --no-controller  do not start the controller or the webhook (run the
+#                    controller yourself with the printed controller kubeconfig)
 #   --work-dir DIR   kubeconfigs, logs and binaries (default <repo>/.localenv,
 #                    which ignores itself in git)
 #
 # Kubeconfigs: <work-dir>/kubeconfig (admin) and
-# <work-dir>/kubeconfig-controller (the controller's ServiceAccount).
-# Logs: <work-dir>/logs/{controller,cert-manager,pebble,kube-apiserver,etcd}.log
+# <work-dir>/kubeconfig-controller (the controller's ServiceAccount),
+# <work-dir>/kubeconfig-webhook (the webhook's).
+# Logs: <work-dir>/logs/{controller,webhook,egress-proxy,cert-manager,pebble,kube-apiserver,etcd}.log
 
 set -euo pipefail
 
@@ -142,7 +144,8 @@ run_build "localenv (test/localenv)" "${REPO_ROOT}/test/localenv" \
 CONTROLLER_FLAGS=()
 if [[ "${CONTROLLER}" == 1 ]]; then
   run_build "controller (./cmd/controller)" "${REPO_ROOT}" go build -o "${BIN_DIR}/controller" ./cmd/controller
-  CONTROLLER_FLAGS=(--run-controller "${BIN_DIR}/controller")
+  run_build "webhook (./cmd/webhook)" "${REPO_ROOT}" go build -o "${BIN_DIR}/webhook" ./cmd/webhook
+  CONTROLLER_FLAGS=(--run-controller "${BIN_DIR}/controller" --run-webhook "${BIN_DIR}/webhook")
 fi
 
 # 4. Start localenv. Its progress goes to stderr, its READY line to a file.
@@ -182,6 +185,7 @@ net-certmanager is running locally. Use it with:
 (there is no kubectl here; any client, e.g. client-go, or
  '${BIN_DIR}/localenv demo --kubeconfig ${KUBECONFIG_PATH}' for more demo KCerts)
 Controller kubeconfig: ${WORK_DIR}/kubeconfig-controller
+Webhook kubeconfig: ${WORK_DIR}/kubeconfig-webhook (config-certmanager changes are validated)
 Logs: ${WORK_DIR}/logs/
 Press Ctrl-C to stop.
 EOF

@@ -59,6 +59,8 @@ type applier struct {
 	dyn    dynamic.Interface
 	kube   kubernetes.Interface
 	mapper *restmapper.DeferredDiscoveryRESTMapper
+	// applyWebhooks applies webhook configurations despite SkippedKinds.
+	applyWebhooks bool
 }
 
 func newApplier(cfg *rest.Config, dyn dynamic.Interface) (*applier, error) {
@@ -196,7 +198,7 @@ func (a *applier) applyDir(ctx context.Context, dir string) (int, map[string]int
 			return 0, nil, err
 		}
 		for _, u := range docs {
-			if SkippedKinds[u.GetKind()] {
+			if a.skips(u.GetKind()) {
 				skipped[u.GetKind()]++
 				continue
 			}

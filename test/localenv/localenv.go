@@ -96,6 +96,13 @@ type Options struct {
 	// ControllerArgs and ControllerEnv are passed to ControllerBinary.
 	ControllerArgs []string
 	ControllerEnv  []string
+	// WebhookBinary, if set, is started before the controller, impersonating
+	// WebhookUser, behind the webhook Service (see egress.go); config/'s
+	// webhook configurations are then applied too. Needs ConfigDir.
+	WebhookBinary string
+	// WebhookArgs and WebhookEnv are passed to WebhookBinary.
+	WebhookArgs []string
+	WebhookEnv  []string
 	// Progress receives one line per step. Default: discarded.
 	Progress io.Writer
 	// CertManagerQPS and CertManagerBurst limit cert-manager's client.
@@ -132,6 +139,13 @@ type Env struct {
 	PebbleCABundle     []byte
 	// ControllerPID is the PID of the controller child, 0 if none.
 	ControllerPID int
+	// EgressProxy carries kube-apiserver's traffic to Services (webhooks).
+	EgressProxy *EgressProxy
+	// WebhookKubeconfig impersonates WebhookUser; WebhookConfig is its REST
+	// config; WebhookPID the webhook child's PID. Set when a webhook runs.
+	WebhookKubeconfig string
+	WebhookConfig     *rest.Config
+	WebhookPID        int
 
 	opts       Options
 	ownWorkDir bool
@@ -142,6 +156,8 @@ type Env struct {
 	certMgr    *certManager
 	controller *exec.Cmd
 	ctrlDone   chan struct{}
+	webhook    *exec.Cmd
+	whDone     chan struct{}
 	logFiles   []*os.File
 	stopOnce   sync.Once
 	stopErr    error
@@ -211,6 +227,15 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 	klog.SetLogger(logger)
 	crlog.SetLogger(logger)
 
+	// The apiserver's egress proxy must listen before the apiserver starts.
+	egressLog, err := e.logFile("egress-proxy.log")
+	if err != nil {
+		return nil, err
+	}
+	if e.EgressProxy, err = StartEgressProxy(egressLog); err != nil {
+		return nil, fmt.Errorf("egress proxy: %w", err)
+	}
+
 	// Control plane.
 	e.step("starting etcd and kube-apiserver (%s)", opts.AssetsDir)
 	if err := e.startControlPlane(); err != nil {
@@ -229,6 +254,7 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 	if err != nil {
 		return nil, err
 	}
+	ap.applyWebhooks = opts.WebhookBinary != ""
 
 	// Namespaces and Knative ConfigMaps, then config/.
 	if err := ap.applyYAML(ctx, "localenv-bootstrap", bootstrapYAML()); err != nil {
@@ -274,6 +300,14 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 		return nil, err
 	}
 	e.step("ClusterIssuers %s, %s (from %s), %s ready", SelfSignedClusterIssuer, CAClusterIssuer, chainSource, ACMEClusterIssuer)
+
+	if opts.WebhookBinary != "" {
+		whStarted := time.Now()
+		if err := e.startWebhook(ctx); err != nil {
+			return nil, err
+		}
+		e.step("webhook %s serving in %.1fs (pid %d, log %s)", opts.WebhookBinary, time.Since(whStarted).Seconds(), e.WebhookPID, filepath.Join(e.LogDir, "webhook.log"))
+	}
 
 	if opts.ControllerBinary != "" {
 		if err := e.startController(); err != nil {
@@ -336,6 +370,13 @@ func (e *Env) startControlPlane() error {
 	api.Configure().
 		Set("authorization-mode", "RBAC").
 		Set("advertise-address", "127.0.0.1")
+	if e.EgressProxy != nil {
+		egressFile := filepath.Join(runDir, "egress-selector.yaml")
+		if err := os.WriteFile(egressFile, egressSelectorConfig(e.EgressProxy.Socket()), 0o600); err != nil {
+			return err
+		}
+		api.Configure().Set("egress-selector-config-file", egressFile)
+	}
 	e.testEnv = &envtest.Environment{
 		ControlPlane: envtest.ControlPlane{
 			APIServer: api,
@@ -396,7 +437,7 @@ func (e *Env) startController() error {
 // controller was started.
 func (e *Env) ControllerExited() <-chan struct{} { return e.ctrlDone }
 
-// Stop tears everything down: the controller child, cert-manager, Pebble,
+// Stop tears everything down: the webhook and controller children, cert-manager, Pebble,
 // kube-apiserver and etcd. It is safe to call more than once.
 func (e *Env) Stop() error {
 	e.stopOnce.Do(func() { e.stopErr = e.stop() })
@@ -405,6 +446,9 @@ func (e *Env) Stop() error {
 
 func (e *Env) stop() error {
 	var errs []error
+	if err := e.stopWebhook(); err != nil {
+		errs = append(errs, err)
+	}
 	if e.controller != nil {
 		e.step("stopping controller (pid %d)", e.ControllerPID)
 		pgid := e.ControllerPID
@@ -433,6 +477,9 @@ func (e *Env) stop() error {
 		if err := e.testEnv.Stop(); err != nil {
 			errs = append(errs, fmt.Errorf("stopping control plane: %w", err))
 		}
+	}
+	if e.EgressProxy != nil {
+		_ = e.EgressProxy.Close()
 	}
 	if e.thread != nil {
 		e.thread.close()

@@ -101,6 +101,8 @@ func TestLocalEnv(t *testing.T) {
 		}
 	})
 
+	t.Run("egress-proxy-webhook", func(t *testing.T) { testEgressWebhook(ctx, t, env) })
+
 	t.Run("rbac", func(t *testing.T) {
 		// A user without bindings is denied: RBAC is enforced.
 		nobody := rest.CopyConfig(env.AdminConfig)

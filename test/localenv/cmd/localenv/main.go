@@ -65,6 +65,7 @@ func up(args []string) error {
 		kubeconfigOut  = fs.String("kubeconfig-out", "", "where to write the admin kubeconfig (default <work-dir>/kubeconfig)")
 		configDir      = fs.String("config-dir", "", "directory of YAML to apply (default <repo>/config if it exists; \"none\" to skip)")
 		runController  = fs.String("run-controller", "", "controller binary to run as a child process (impersonating its ServiceAccount)")
+		runWebhook     = fs.String("run-webhook", "", "webhook binary to run as a child process (impersonating its ServiceAccount), reached by the apiserver through the egress proxy")
 		exitWithParent = fs.Bool("exit-with-parent", false, "shut down when the parent process dies (for scripts)")
 		timeout        = fs.Duration("timeout", 2*time.Minute, "timeout of each start-up step")
 	)
@@ -130,6 +131,7 @@ func up(args []string) error {
 		ConfigDir:        *configDir,
 		ControllerBinary: *runController,
 		ControllerArgs:   fs.Args(),
+		WebhookBinary:    *runWebhook,
 		Progress:         os.Stderr,
 		Timeout:          *timeout,
 	}
@@ -155,6 +157,8 @@ Press Ctrl-C to stop.
 	case <-ctx.Done():
 	case <-env.ControllerExited():
 		fmt.Fprintf(os.Stderr, "localenv: the controller exited; see %s/controller.log. Shutting down.\n", env.LogDir)
+	case <-env.WebhookExited():
+		fmt.Fprintf(os.Stderr, "localenv: the webhook exited; see %s/webhook.log. Shutting down.\n", env.LogDir)
 	}
 	fmt.Fprintln(os.Stderr, "localenv: shutting down...")
 	if err := env.Stop(); err != nil {
