@@ -71,6 +71,8 @@ type Reconciler struct {
 	clock               clock.PassiveClock
 	// enqueueAfter schedules a KCert to be looked at again, at its renewal time.
 	enqueueAfter func(obj interface{}, after time.Duration)
+	// stats receives reconcile outcomes and issuance latencies; nil: none.
+	stats StatsReporter
 }
 
 var _ kcertreconciler.Interface = (*Reconciler)(nil)
@@ -82,6 +84,7 @@ func (c *Reconciler) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certific
 	before := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady).DeepCopy()
 	event := c.reconcile(ctx, kcert)
 	after := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady)
+	c.report(ctx, kcert, before, after, event)
 	if after == nil || !after.IsFalse() {
 		return event
 	}
