@@ -33,6 +33,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgotesting "k8s.io/client-go/testing"
+	"k8s.io/client-go/tools/record"
+	clocktesting "k8s.io/utils/clock/testing"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	"knative.dev/pkg/apis"
@@ -40,6 +42,8 @@ import (
 	pkgreconciler "knative.dev/pkg/reconciler"
 	ktesting "knative.dev/pkg/reconciler/testing"
 
+	fakecmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client/fake"
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 	rtesting "knative.dev/net-certmanager/pkg/reconciler/testing"
 )
 
@@ -361,5 +365,60 @@ func TestStatsReporter(t *testing.T) {
 	typ, _ := gdps[0].Attributes.Value(AttrCertificateType)
 	if name.AsString() != testName || typ.AsString() != "external-domain" {
 		t.Errorf("expiry attributes = %v", gdps[0].Attributes)
+	}
+}
+
+// TestWarningOncePerTransition reconciles the same stale copy of a KCert
+// twice, as happens when the next event arrives before the informer shows
+// the first status update: the failure is reported once. A recovery and a
+// new failure is a new transition, reported again.
+func TestWarningOncePerTransition(t *testing.T) {
+	failing := cmCert(kcert(), externalIssuer,
+		cmCondition(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "DoesNotExist", "Issuing certificate as Secret does not exist"),
+		cmCondition(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed", "signing failed"))
+	objs := append([]runtime.Object{failing}, clusterIssuers()...)
+	ls := rtesting.NewListers(objs, OwnerUIDIndexers)
+	ctx, _ := fakecmclient.With(context.Background(), ls.GetCertManagerObjects()...)
+	recorder := record.NewFakeRecorder(10)
+	ctx = controller.WithEventRecorder(ctx, recorder)
+	ctx = config.ToContext(ctx, testConfig())
+	r := &Reconciler{
+		certManagerClient:   fakecmclient.Get(ctx),
+		certificateLister:   ls.GetCertificateLister(),
+		issuerLister:        ls.GetIssuerLister(),
+		clusterIssuerLister: ls.GetClusterIssuerLister(),
+		owned:               &ownedIndex{},
+		clock:               clocktesting.NewFakePassiveClock(now),
+		enqueueAfter:        func(interface{}, time.Duration) {},
+	}
+	events := func() int {
+		n := 0
+		for {
+			select {
+			case <-recorder.Events:
+				n++
+			default:
+				return n
+			}
+		}
+	}
+
+	stale := kcert(awaiting(0))
+	for i := 0; i < 2; i++ {
+		_ = r.ReconcileKind(ctx, stale.DeepCopy())
+	}
+	if n := events(); n != 1 {
+		t.Errorf("two reconciles of a stale KCert sent %d Warning events, want 1", n)
+	}
+
+	// Ready again (e.g. the config was fixed), then failing again.
+	ready := kcert(ready)
+	readyLs := rtesting.NewListers(append([]runtime.Object{cmCert(kcert(), externalIssuer, cmReady)}, clusterIssuers()...), OwnerUIDIndexers)
+	r.certificateLister = readyLs.GetCertificateLister()
+	_ = r.ReconcileKind(ctx, ready)
+	r.certificateLister = ls.GetCertificateLister()
+	_ = r.ReconcileKind(ctx, stale.DeepCopy())
+	if n := events(); n != 1 {
+		t.Errorf("a new failure after recovery sent %d Warning events, want 1", n)
 	}
 }
