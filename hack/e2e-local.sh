@@ -85,4 +85,6 @@ done
 cat "${WORK_DIR}/localenv.out"
 
 step "e2e and conformance suites"
-go test -tags e2e -count=1 -timeout 30m -v "$@" ./test/e2e/... -args -kubeconfig "${WORK_DIR}/kubeconfig"
+# The operations tests (ops_test.go) start environments and controllers of their own.
+go test -tags e2e -count=1 -timeout 30m -v "$@" ./test/e2e/... -args -kubeconfig "${WORK_DIR}/kubeconfig" \
+  -localenv-binary "${BIN_DIR}/localenv" -controller-binary "${BIN_DIR}/controller" -localenv-assets "${ASSETS}"

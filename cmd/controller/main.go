@@ -21,6 +21,7 @@ package main
 import (
 	"context"
 	"flag"
+	"log"
 	"os"
 
 	filteredinformerfactory "knative.dev/pkg/client/injection/kube/informers/factory/filtered"
@@ -32,6 +33,10 @@ import (
 	"knative.dev/net-certmanager/pkg/reconciler/certificate"
 )
 
+// component names the controller in logs, metrics and leader election
+// Lease names (see README, Operating).
+const component = "net-certmanager-controller"
+
 // classEnv sets the certificate class when --certificate-class is not given.
 const classEnv = "CERTIFICATE_CLASS"
 
@@ -39,15 +44,37 @@ func main() {
 	class := flag.String("certificate-class", envOr(classEnv, certificate.DefaultCertificateClass),
 		"the networking.knative.dev/certificate.class of the Knative Certificates this controller serves (env "+classEnv+")")
 
-	// The constructor runs after sharedmain has parsed the flags, so it
-	// reads the class then.
+	pr := &probes{}
+	// The constructor runs after sharedmain has parsed the flags and set up
+	// logging and metrics, and before it starts any informer: the place to
+	// wait for cert-manager's CRDs.
 	ctor := func(ctx context.Context, cmw configmap.Watcher) *controller.Impl {
-		return certificate.NewController(*class)(ctx, cmw)
+		waitForCertManager(ctx, pr)
+		impl := certificate.NewController(*class)(ctx, cmw)
+		synced := informersSynced(ctx)
+		pr.synced.Store(&synced)
+		return impl
 	}
 
 	// Only cert-manager's HTTP-01 solver Services are cached, never every Service.
 	ctx := filteredinformerfactory.WithSelectors(signals.NewContext(), certificate.SolverServiceSelector)
-	sharedmain.MainWithContext(ctx, "net-certmanager-controller", ctor)
+	// Our own probes replace sharedmain's: they must answer (not ready)
+	// while the constructor waits, before sharedmain would serve them.
+	ctx = sharedmain.WithHealthProbesDisabled(ctx)
+	port, err := probesPort(os.Getenv)
+	if err != nil {
+		log.Fatal(err)
+	}
+	l, err := pr.listen(port)
+	if err != nil {
+		log.Fatalf("probes port: %v", err)
+	}
+	go func() {
+		if err := pr.serve(ctx, l); err != nil {
+			log.Printf("probes server: %v", err)
+		}
+	}()
+	sharedmain.MainWithContext(ctx, component, ctor)
 }
 
 func envOr(key, fallback string) string {

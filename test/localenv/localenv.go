@@ -114,6 +114,9 @@ type Options struct {
 	CertificateRequestMinimumBackoff time.Duration
 	// Timeout bounds the start of each step. Default 2m.
 	Timeout time.Duration
+	// DeferCertManager starts without cert-manager: no cert-manager CRDs,
+	// controllers, Pebble or issuers until InstallCertManager is called.
+	DeferCertManager bool
 }
 
 // Env is a running local environment.
@@ -146,6 +149,9 @@ type Env struct {
 	WebhookKubeconfig string
 	WebhookConfig     *rest.Config
 	WebhookPID        int
+	// ControllerProbesPort and ControllerMetricsPort are the controller
+	// child's health probe and Prometheus ports on loopback.
+	ControllerProbesPort, ControllerMetricsPort int
 
 	opts       Options
 	ownWorkDir bool
@@ -161,6 +167,13 @@ type Env struct {
 	logFiles   []*os.File
 	stopOnce   sync.Once
 	stopErr    error
+	// For InstallCertManager and the API server restart (faults.go).
+	ap         *applier
+	dyn        dynamic.Interface
+	cmCRDPaths []string
+	faultMu    sync.Mutex
+	apiStopped bool
+	logger     logr.Logger
 }
 
 // Start brings the environment up. On error everything started is stopped.
@@ -226,6 +239,7 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 	logger := textlogger.NewLogger(textlogger.NewConfig(textlogger.Output(cmLog), textlogger.Verbosity(2)))
 	klog.SetLogger(logger)
 	crlog.SetLogger(logger)
+	e.logger = logger
 
 	// The apiserver's egress proxy must listen before the apiserver starts.
 	egressLog, err := e.logFile("egress-proxy.log")
@@ -269,6 +283,22 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 		if err := ap.aggregateClusterRoles(ctx); err != nil {
 			return nil, err
 		}
+	}
+
+	if opts.DeferCertManager {
+		e.ap, e.dyn = ap, dyn
+		e.step("cert-manager deferred: no cert-manager CRDs, controllers or issuers until InstallCertManager")
+		if opts.ControllerBinary != "" {
+			if err := e.startController(); err != nil {
+				return nil, err
+			}
+			e.step("controller %s started (pid %d)", opts.ControllerBinary, e.ControllerPID)
+		}
+		if err := os.WriteFile(e.ReadyFile, []byte(e.AdminKubeconfig+"\n"), 0o644); err != nil {
+			return nil, err
+		}
+		e.step("up in %.1fs", time.Since(started).Seconds())
+		return e, nil
 	}
 
 	// Pebble and cert-manager.
@@ -341,6 +371,10 @@ func (e *Env) startControlPlane() error {
 	if err != nil {
 		return fmt.Errorf("locating CRDs: %w", err)
 	}
+	if e.opts.DeferCertManager {
+		// The first is Knative's Certificate CRD; the rest are cert-manager's.
+		crds, e.cmCRDPaths = crds[:1], crds[1:]
+	}
 	etcdLog, err := e.logFile("etcd.log")
 	if err != nil {
 		return err
@@ -407,6 +441,12 @@ func (e *Env) startController() error {
 	if err != nil {
 		return err
 	}
+	if e.ControllerProbesPort, err = freePort(); err != nil {
+		return err
+	}
+	if e.ControllerMetricsPort, err = freePort(); err != nil {
+		return err
+	}
 	cmd := exec.Command(e.opts.ControllerBinary, e.opts.ControllerArgs...)
 	cmd.Env = childEnv(append([]string{
 		"SYSTEM_NAMESPACE=" + SystemNamespace,
@@ -415,6 +455,9 @@ func (e *Env) startController() error {
 		"POD_NAME=net-certmanager-controller-localenv",
 		// sharedmain's profiling server otherwise binds :8008.
 		"PROFILING_PORT=" + strconv.Itoa(port),
+		// Likewise the probes (:8080) and Prometheus metrics (:9090).
+		"PROBES_PORT=" + strconv.Itoa(e.ControllerProbesPort),
+		"METRICS_PROMETHEUS_PORT=" + strconv.Itoa(e.ControllerMetricsPort),
 	}, e.opts.ControllerEnv...)...)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}

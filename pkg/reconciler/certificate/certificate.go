@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"sync"
 	"time"
 
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -71,6 +72,11 @@ type Reconciler struct {
 	clock               clock.PassiveClock
 	// enqueueAfter schedules a KCert to be looked at again, at its renewal time.
 	enqueueAfter func(obj interface{}, after time.Duration)
+	// stats receives reconcile outcomes and issuance latencies; nil: none.
+	stats StatsReporter
+	// warned holds, by KCert UID, the Ready=False reason and message last
+	// reported as a Warning event, until the KCert is no longer False.
+	warned sync.Map
 }
 
 var _ kcertreconciler.Interface = (*Reconciler)(nil)
@@ -82,10 +88,20 @@ func (c *Reconciler) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certific
 	before := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady).DeepCopy()
 	event := c.reconcile(ctx, kcert)
 	after := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady)
+	c.report(ctx, kcert, before, after, event)
 	if after == nil || !after.IsFalse() {
+		c.warned.Delete(kcert.UID)
 		return event
 	}
-	if before != nil && before.IsFalse() && before.Reason == after.Reason && before.Message == after.Message {
+	failure := after.Reason + "\x00" + after.Message
+	unchanged := before != nil && before.IsFalse() && before.Reason == after.Reason && before.Message == after.Message
+	// The informer cache may not show our own status update yet when the
+	// next event arrives; what this replica last reported covers that gap.
+	if last, ok := c.warned.Load(kcert.UID); ok && last == failure {
+		unchanged = true
+	}
+	c.warned.Store(kcert.UID, failure)
+	if unchanged {
 		// Unchanged failure: the event was sent when it happened, and
 		// retrying cannot help, so this is neither an event nor an error.
 		if controller.IsPermanentError(event) {

@@ -114,6 +114,9 @@ func newTestReconciler(ctx context.Context, ls *rtesting.Listers, _ configmap.Wa
 		clock:        clocktesting.NewFakePassiveClock(now),
 		enqueueAfter: rq.record,
 	}
+	if stats, ok := ctx.Value(statsKey{}).(*fakeStats); ok {
+		r.stats = stats
+	}
 	return kcertreconciler.NewReconciler(ctx, logging.FromContext(ctx), fakenetworkingclient.Get(ctx),
 		ls.GetKnativeCertificateLister(), controller.GetEventRecorder(ctx), r, testClass,
 		controller.Options{ConfigStore: staticStore{cfg}})

@@ -23,6 +23,8 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	acmelisters "github.com/cert-manager/cert-manager/pkg/client/listers/acme/v1"
 	cmlisters "github.com/cert-manager/cert-manager/pkg/client/listers/certmanager/v1"
+	"go.opentelemetry.io/otel"
+	"go.uber.org/zap"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -90,6 +92,14 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, clk
 		services:            mustIndex(serviceInformer.Informer()),
 	}
 
+	mp := otel.GetMeterProvider()
+	stats, err := NewStatsReporter(mp)
+	if err != nil {
+		// Metrics are not worth refusing to reconcile for.
+		logger.Errorw("Cannot create the reconcile metrics; running without them", zap.Error(err))
+		stats = nil
+	}
+
 	r := &Reconciler{
 		certManagerClient:   cmclient.Get(ctx),
 		certificateLister:   certInformer.Lister(),
@@ -97,6 +107,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, clk
 		clusterIssuerLister: clusterIssuerInformer.Lister(),
 		owned:               owned,
 		clock:               clk,
+		stats:               stats,
 	}
 
 	classFilter := pkgreconciler.AnnotationFilterFunc(networking.CertificateClassAnnotationKey, class, false)
@@ -110,6 +121,9 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, clk
 		return controller.Options{ConfigStore: store}
 	})
 	r.enqueueAfter = impl.EnqueueAfter
+	if err := registerExpiryGauge(mp, kcertInformer.Lister(), classFilter, clk.Now); err != nil {
+		logger.Errorw("Cannot create the certificate expiry metric; running without it", zap.Error(err))
+	}
 
 	kcertInformer.Informer().AddEventHandler(cache.FilteringResourceEventHandler{
 		FilterFunc: classFilter,

@@ -68,6 +68,7 @@ func up(args []string) error {
 		runWebhook     = fs.String("run-webhook", "", "webhook binary to run as a child process (impersonating its ServiceAccount), reached by the apiserver through the egress proxy")
 		exitWithParent = fs.Bool("exit-with-parent", false, "shut down when the parent process dies (for scripts)")
 		timeout        = fs.Duration("timeout", 2*time.Minute, "timeout of each start-up step")
+		deferCM        = fs.Bool("defer-cert-manager", false, "start without cert-manager's CRDs, controllers and issuers; SIGUSR1 installs them (see README)")
 	)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: localenv [up] [flags] [-- controller args...]\n\n")
@@ -134,6 +135,7 @@ func up(args []string) error {
 		WebhookBinary:    *runWebhook,
 		Progress:         os.Stderr,
 		Timeout:          *timeout,
+		DeferCertManager: *deferCM,
 	}
 	if opts.AssetsDir == "" && os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		fmt.Fprintln(os.Stderr, "localenv: running hack/build-localenv-tools.sh for etcd and kube-apiserver...")
@@ -152,6 +154,7 @@ Press Ctrl-C to stop.
 `, env.LogDir, env.AdminKubeconfig, env.ControllerKubeconfig, localenv.ControllerUser,
 		localenv.SystemNamespace, env.ControllerKubeconfig)
 	fmt.Printf("localenv: ready kubeconfig=%s controller-kubeconfig=%s\n", env.AdminKubeconfig, env.ControllerKubeconfig)
+	handleFaultSignals(ctx, env)
 
 	select {
 	case <-ctx.Done():

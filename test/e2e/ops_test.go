@@ -1,0 +1,306 @@
+//go:build e2e
+
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+
+	"knative.dev/networking/pkg/apis/networking"
+	"knative.dev/networking/pkg/apis/networking/v1alpha1"
+	netcfg "knative.dev/networking/pkg/config"
+)
+
+// Prometheus names of the controller's metrics (README, Operating).
+const (
+	metricCRDsFound = "net_certmanager_certmanager_crds_found"
+	metricExpiry    = "net_certmanager_certificate_expiry_seconds"
+	metricIssuance  = "net_certmanager_certificate_issuance_duration_seconds"
+	metricOutcomes  = "net_certmanager_reconcile_outcomes_total"
+)
+
+// TestOperations runs one environment through the operations
+// scenarios, in order: the controller starts before cert-manager exists;
+// its metrics; a second replica takes over from a killed leader; the
+// survivor rides out a kube-apiserver restart. Each step needs the state
+// the previous one left, so a failed step ends the test.
+func TestOperations(t *testing.T) {
+	env := startOpsEnv(t, true)
+	// Metrics on, two buckets; short leases (localenv's) so takeovers are quick.
+	env.setConfigMap(t, "config-observability", map[string]string{"metrics-protocol": "prometheus"})
+	env.setConfigMap(t, "config-leader-election", map[string]string{"buckets": "2"})
+
+	var a, b *ctrlProc
+	var first []*v1alpha1.Certificate
+	steps := []struct {
+		name string
+		run  func(t *testing.T)
+	}{{
+		name: "starts without cert-manager, then reconciles once it is installed, without a restart",
+		run: func(t *testing.T) {
+			a = env.startController(t, "controller-a")
+			ns := env.c.newNamespace(t)
+			first = []*v1alpha1.Certificate{
+				env.c.kcert(t, ns, "ext", netcfg.CertificateExternalDomain, "ext."+ns+".example.com"),
+				env.c.kcert(t, ns, "local", netcfg.CertificateClusterLocalDomain, "local."+ns, "local."+ns+".svc"),
+				env.c.kcert(t, ns, "internal", netcfg.CertificateSystemInternal, "kn-user-"+ns),
+			}
+			// Up, not ready, saying why, for 20 s.
+			var notReadySeen, gaugeZeroSeen bool
+			for time.Since(a.started) < 20*time.Second {
+				if !a.running() {
+					t.Fatal("the controller exited without cert-manager")
+				}
+				if code := a.readiness(); code == 503 {
+					notReadySeen = true
+				} else if code == 200 {
+					t.Fatal("the controller is ready without cert-manager's CRDs")
+				}
+				if s := samples(a.scrape(), metricCRDsFound); len(s) == 1 && s[0].value == 0 {
+					gaugeZeroSeen = true
+				}
+				time.Sleep(500 * time.Millisecond)
+			}
+			if !notReadySeen || !gaugeZeroSeen {
+				t.Fatalf("over 20 s: readiness 503 seen %v, %s 0 seen %v", notReadySeen, metricCRDsFound, gaugeZeroSeen)
+			}
+			log := a.logText(t)
+			if want := "cert-manager CRDs certificaterequests.cert-manager.io, certificates.cert-manager.io, challenges.acme.cert-manager.io"; !strings.Contains(log, want) {
+				t.Errorf("the log does not say %q", want)
+			}
+			if n := strings.Count(log, "not found; install cert-manager"); n < 1 || n > 2 {
+				t.Errorf("the missing CRDs were logged %d times in 20 s, want once (slow interval 30 s)", n)
+			}
+			for _, kc := range first {
+				if got, _ := env.c.net.NetworkingV1alpha1().Certificates(ns).Get(context.Background(), kc.Name, metav1.GetOptions{}); got != nil && got.IsReady() {
+					t.Fatalf("KCert %s is Ready before cert-manager exists", kc.Name)
+				}
+			}
+
+			env.signal(t, syscall.SIGUSR1)
+			installed := env.waitFile(t, "cert-manager-ready", 3*time.Minute, nil)
+			t.Logf("cert-manager installed %.1fs after the controller started", installed.Sub(a.started).Seconds())
+			var readyAt time.Time
+			if err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
+				return a.readiness() == 200, nil
+			}); err != nil {
+				t.Fatal("the controller never became ready after cert-manager was installed")
+			}
+			readyAt = time.Now()
+			for _, kc := range first {
+				env.c.waitKCert(t, ns, kc.Name, "Ready", isReady)
+			}
+			t.Logf("MEASURED: controller ready %.1fs and %d pending KCerts Ready %.1fs after cert-manager was installed (CRDs + issuers)",
+				readyAt.Sub(installed).Seconds(), len(first), time.Since(installed).Seconds())
+			if !a.running() {
+				t.Fatal("the controller exited")
+			}
+			if s := samples(a.scrape(), metricCRDsFound); len(s) != 1 || s[0].value != 1 {
+				t.Errorf("%s = %v, want 1", metricCRDsFound, s)
+			}
+		},
+	}, {
+		name: "metrics: the expiry gauge matches the Secrets, the latency histogram counts the issued KCerts",
+		run: func(t *testing.T) {
+			text := a.scrape()
+			scraped := time.Now()
+			expiry := samples(text, metricExpiry)
+			for _, kc := range first {
+				_, leaf := env.c.secretCert(t, kc)
+				want := leaf.NotAfter.Sub(scraped).Seconds()
+				var got *sample
+				for i, s := range expiry {
+					if s.labels["namespace"] == kc.Namespace && s.labels["name"] == kc.Name {
+						got = &expiry[i]
+					}
+				}
+				if got == nil {
+					t.Errorf("no %s sample for %s/%s in:\n%s", metricExpiry, kc.Namespace, kc.Name, text)
+					continue
+				}
+				if math.Abs(got.value-want) > 30 {
+					t.Errorf("%s{name=%q} = %.0f, want %.0f (Secret notAfter %v)", metricExpiry, kc.Name, got.value, want, leaf.NotAfter)
+				}
+				if got.labels["certificate_type"] != kc.Labels["networking.knative.dev/certificate-type"] {
+					t.Errorf("%s{name=%q} certificate_type = %q", metricExpiry, kc.Name, got.labels["certificate_type"])
+				}
+			}
+			if n := sum(samples(text, metricIssuance+"_count")); int(n) != len(first) {
+				t.Errorf("%s_count = %v, want %d (the KCerts issued)", metricIssuance, n, len(first))
+			}
+			ready := 0.0
+			for _, s := range samples(text, metricOutcomes) {
+				if s.labels["reason"] == "Ready" {
+					ready += s.value
+				}
+			}
+			if ready < float64(len(first)) {
+				t.Errorf("%s{reason=\"Ready\"} = %v, want >= %d", metricOutcomes, ready, len(first))
+			}
+		},
+	}, {
+		name: "HA: the survivor takes over the buckets of a SIGKILLed leader; 50 KCerts created meanwhile become Ready",
+		run: func(t *testing.T) {
+			b = env.startController(t, "controller-b")
+			if err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 2*time.Minute, true, func(context.Context) (bool, error) {
+				return b.readiness() == 200, nil
+			}); err != nil {
+				t.Fatal("the second controller never became ready")
+			}
+			idA, idB := a.identity(t), b.identity(t)
+			holders := env.bucketHolders(t)
+			if len(holders) != 2 {
+				t.Fatalf("bucket leases = %v, want 2", holders)
+			}
+			victim, survivor, victimID, survivorID := a, b, idA, idB
+			for lease, h := range holders {
+				if h == idB && strings.Contains(lease, "00-of-02") {
+					victim, survivor, victimID, survivorID = b, a, idB, idA
+				}
+			}
+			t.Logf("leases %v; killing %s, the leader of bucket 00", holders, victim.name)
+
+			ns := env.c.newNamespace(t)
+			const n = 50
+			var wg sync.WaitGroup
+			wg.Add(1)
+			killed := make(chan time.Time, 1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < n; i++ {
+					if i == 10 {
+						_ = victim.cmd.Process.Signal(syscall.SIGKILL)
+						killed <- time.Now()
+					}
+					if _, err := env.c.createKCert(ns, fmt.Sprintf("ha-%02d", i), fmt.Sprintf("ha-%02d.%s.example.com", i, ns)); err != nil {
+						t.Errorf("create KCert ha-%02d: %v", i, err)
+					}
+					time.Sleep(100 * time.Millisecond)
+				}
+			}()
+			killedAt := <-killed
+			var takeover time.Duration
+			if err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 2*time.Minute, true, func(context.Context) (bool, error) {
+				for _, h := range env.bucketHolders(t) {
+					if h != survivorID {
+						return false, nil
+					}
+				}
+				takeover = time.Since(killedAt)
+				return true, nil
+			}); err != nil {
+				t.Fatalf("%s never took over every bucket from %s: %v", survivor.name, victimID, env.bucketHolders(t))
+			}
+			wg.Wait()
+			for i := 0; i < n; i++ {
+				env.c.waitKCert(t, ns, fmt.Sprintf("ha-%02d", i), "Ready", isReady)
+			}
+			t.Logf("MEASURED: takeover (SIGKILL to every lease held by the survivor) %.1fs; all %d KCerts Ready %.1fs after the kill",
+				takeover.Seconds(), n, time.Since(killedAt).Seconds())
+			if log := survivor.logText(t); !strings.Contains(log, "has started leading") {
+				t.Error("the survivor's log does not show the takeover")
+			}
+			a, b = survivor, nil
+		},
+	}, {
+		name: "kube-apiserver restart: KCerts created before and after become Ready; the controller never exits",
+		run: func(t *testing.T) {
+			ns := env.c.newNamespace(t)
+			var names []string
+			for i := 0; i < 5; i++ {
+				kc := env.c.kcert(t, ns, fmt.Sprintf("before-%d", i), netcfg.CertificateExternalDomain, fmt.Sprintf("before-%d.%s.example.com", i, ns))
+				names = append(names, kc.Name)
+			}
+			env.signal(t, syscall.SIGUSR2)
+			env.waitFile(t, "apiserver-stopped", time.Minute, nil)
+			time.Sleep(10 * time.Second)
+			env.signal(t, syscall.SIGUSR2)
+			started := env.waitFile(t, "apiserver-started", 2*time.Minute, nil)
+			var after []string
+			for i := 0; i < 5; i++ {
+				var kc *v1alpha1.Certificate
+				// The first calls may meet an API server still warming up.
+				if err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
+					var err error
+					kc, err = env.c.createKCert(ns, fmt.Sprintf("after-%d", i), fmt.Sprintf("after-%d.%s.example.com", i, ns))
+					return err == nil, nil
+				}); err != nil {
+					t.Fatal("cannot create KCerts after the restart")
+				}
+				after = append(after, kc.Name)
+			}
+			var firstReady time.Duration
+			for i, name := range append(after, names...) {
+				env.c.waitKCert(t, ns, name, "Ready", isReady)
+				if i == 0 {
+					firstReady = time.Since(started)
+				}
+			}
+			t.Logf("MEASURED: after kube-apiserver came back: first new KCert Ready %.1fs, all 10 Ready %.1fs",
+				firstReady.Seconds(), time.Since(started).Seconds())
+			if !a.running() {
+				t.Fatal("the controller exited")
+			}
+		},
+	}}
+	for _, s := range steps {
+		if !t.Run(s.name, s.run) {
+			return
+		}
+	}
+}
+
+// bucketHolders maps the controller's bucket Lease names to their holders.
+func (e *opsEnv) bucketHolders(t *testing.T) map[string]string {
+	t.Helper()
+	leases, err := e.c.kube.CoordinationV1().Leases(systemNamespace).List(context.Background(), metav1.ListOptions{})
+	if err != nil {
+		t.Fatal("list leases:", err)
+	}
+	out := map[string]string{}
+	for _, l := range leases.Items {
+		if strings.HasPrefix(l.Name, "net-certmanager-controller.") && strings.HasSuffix(l.Name, "-of-02") && l.Spec.HolderIdentity != nil {
+			out[l.Name] = *l.Spec.HolderIdentity
+		}
+	}
+	return out
+}
+
+// createKCert creates an external-domain KCert of the default class.
+func (c *clients) createKCert(ns, name string, dnsNames ...string) (*v1alpha1.Certificate, error) {
+	kc := &v1alpha1.Certificate{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:        name,
+			Namespace:   ns,
+			Annotations: map[string]string{networking.CertificateClassAnnotationKey: netcfg.CertManagerCertificateClassName},
+			Labels:      map[string]string{networking.CertificateTypeLabelKey: string(netcfg.CertificateExternalDomain)},
+		},
+		Spec: v1alpha1.CertificateSpec{DNSNames: dnsNames, SecretName: name + "-tls"},
+	}
+	return c.net.NetworkingV1alpha1().Certificates(ns).Create(context.Background(), kc, metav1.CreateOptions{})
+}
