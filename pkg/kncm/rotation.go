@@ -294,8 +294,9 @@ func Rotation(inv *Inventory, o Options, ro RotationOptions, now time.Time) Rota
 		fmt.Sprintf("%d/%d certificates chain to the new CA, %d to the old", n.OnNewCA, n.KCerts, n.OnOldCA), "wait for the renewals (Issuing condition)")
 
 	// 8. A grace period for components to pick up the new certificates.
+	// Without an old CA there is nothing to wait for.
 	graceLeft := time.Duration(0)
-	if !lastMove.IsZero() {
+	if !lastMove.IsZero() && len(oldCAs) > 0 {
 		graceLeft = ro.Grace - now.Sub(lastMove)
 	}
 	graceDetail := fmt.Sprintf("grace period %s", ro.Grace)
@@ -362,8 +363,6 @@ func roundDur(d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour:
 		return fmt.Sprintf("%dd", int(d.Hours()/24))
-	case d >= time.Minute:
-		return d.Round(time.Minute).String()
 	default:
 		return d.Round(time.Second).String()
 	}
