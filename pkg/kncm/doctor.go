@@ -229,7 +229,7 @@ func currentCAs(inv *Inventory) []*x509.Certificate {
 // intermediates and the request's CA; nil if the leaf does not chain to
 // any of them (e.g. ACME, whose requests carry no CA).
 func anchor(kc KCertInfo) *x509.Certificate {
-	if kc.Leaf == nil {
+	if !caIssued(kc) {
 		return nil
 	}
 	roots := x509.NewCertPool()
@@ -251,6 +251,12 @@ func anchor(kc KCertInfo) *x509.Certificate {
 	}
 	return best[len(best)-1]
 }
+
+// caIssued says whether the KCert's certificate came from an issuer that
+// names its CA (status.ca: CA, self-signed, Vault...). ACME issuers leave it
+// empty: those certificates are trusted through public roots, not through
+// Knative's trust bundles, and take no part in a CA rotation.
+func caIssued(kc KCertInfo) bool { return kc.Leaf != nil && len(kc.CA) > 0 }
 
 // verifyOpts checks the chain at the time the leaf was issued: whether it
 // chains to a CA does not depend on expiry, which is checked on its own.

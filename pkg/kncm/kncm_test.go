@@ -140,6 +140,16 @@ func (w *world) bundle(ns string, cas ...*ca) {
 		Data: map[string]string{"cacerts.pem": data}})
 }
 
+// acmeKCert adds a Ready KCert whose requests carry no CA, as ACME's.
+func (w *world) acmeKCert(t *testing.T, name string) {
+	w.kcert(t, name, w.ca1, false)
+	for _, o := range w.cm {
+		if cr, ok := o.(*cmv1.CertificateRequest); ok && cr.Annotations[cmv1.CertificateNameKey] == name {
+			cr.Status.CA = nil
+		}
+	}
+}
+
 // kcert adds a Ready KCert, its Certificate at revision 2 and the two
 // CertificateRequests: revision 1 by ca1 and revision 2 by signer.
 func (w *world) kcert(t *testing.T, name string, signer *ca, issuing bool) {

@@ -60,7 +60,7 @@ func RenewTargets(inv *Inventory, ro RotationOptions) ([]KCertInfo, error) {
 	}
 	var out []KCertInfo
 	for _, kc := range inv.KCerts {
-		if kc.CertificateFound && kc.Leaf != nil && !chainsTo(kc, newCAs) {
+		if kc.CertificateFound && caIssued(kc) && !chainsTo(kc, newCAs) {
 			out = append(out, kc)
 		}
 	}

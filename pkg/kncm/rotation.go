@@ -62,11 +62,13 @@ type RotationOptions struct {
 
 // RotationCounts are the figures of the checklist.
 type RotationCounts struct {
-	KCerts            int `json:"kcerts"`
-	ReadyUnexpired    int `json:"readyUnexpired"`
-	OnNewCA           int `json:"onNewCA"`
-	OnOldCA           int `json:"onOldCA"`
-	NotIssued         int `json:"notIssued"`
+	KCerts         int `json:"kcerts"`
+	ReadyUnexpired int `json:"readyUnexpired"`
+	OnNewCA        int `json:"onNewCA"`
+	OnOldCA        int `json:"onOldCA"`
+	NotIssued      int `json:"notIssued"`
+	// PublicCA counts certificates whose issuer names no CA (ACME).
+	PublicCA          int `json:"publicCA"`
 	BundlesWithBoth   int `json:"bundlesWithBoth"`
 	Bundles           int `json:"bundles"`
 	BundlesWithOldCA  int `json:"bundlesWithOldCA"`
@@ -175,6 +177,8 @@ func Rotation(inv *Inventory, o Options, ro RotationOptions, now time.Time) Rota
 		switch {
 		case kc.Leaf == nil:
 			n.NotIssued++
+		case !caIssued(kc):
+			n.PublicCA++
 		case chainsTo(kc, newCAs):
 			n.OnNewCA++
 			if kc.Leaf.NotBefore.After(lastMove) {
@@ -290,8 +294,13 @@ func Rotation(inv *Inventory, o Options, ro RotationOptions, now time.Time) Rota
 		fmt.Sprintf("%d certificate(s) still chain to the old CA, %d not issued", n.OnOldCA, n.NotIssued), "kn certmanager rotation renew")
 
 	// 7. All certificates are signed by the new CA.
-	step(7, "All certificates are signed by the new CA", doneIf(n.OnNewCA == n.KCerts && n.KCerts > 0, StepTodo),
-		fmt.Sprintf("%d/%d certificates chain to the new CA, %d to the old", n.OnNewCA, n.KCerts, n.OnOldCA), "wait for the renewals (Issuing condition)")
+	publicNote := ""
+	if n.PublicCA > 0 {
+		publicNote = fmt.Sprintf(" (%d from ACME issuers, trusted through public roots, left out)", n.PublicCA)
+	}
+	caCerts := n.KCerts - n.PublicCA
+	step(7, "All certificates are signed by the new CA", doneIf(n.OnNewCA == caCerts && caCerts > 0, StepTodo),
+		fmt.Sprintf("%d/%d certificates chain to the new CA, %d to the old%s", n.OnNewCA, caCerts, n.OnOldCA, publicNote), "wait for the renewals (Issuing condition)")
 
 	// 8. A grace period for components to pick up the new certificates.
 	// Without an old CA there is nothing to wait for.

@@ -110,6 +110,26 @@ func TestRotation(t *testing.T) {
 	}
 }
 
+func TestRotationLeavesACMEOut(t *testing.T) {
+	w := newWorld(t)
+	w.issuer("ca2", w.ca2, false)
+	w.kcert(t, "a", w.ca2, false)
+	w.acmeKCert(t, "public")
+	w.bundle("knative-serving", w.ca2)
+	w.bundle("app", w.ca2)
+	inv := w.load(t)
+	r := Rotation(inv, DefaultOptions(), RotationOptions{}, now)
+	if r.Counts.PublicCA != 1 || r.Counts.OnOldCA != 0 || !r.SafeToRemoveOldCA || r.Steps[6].State != StepDone {
+		t.Errorf("counts = %+v, verdict = %s, step 7 = %+v", r.Counts, r.Verdict, r.Steps[6])
+	}
+	if targets, err := RenewTargets(inv, RotationOptions{}); err != nil || len(targets) != 0 {
+		t.Errorf("RenewTargets = %v, %v; want none", targets, err)
+	}
+	if d := Doctor(inv, DefaultOptions(), now); !d.OK {
+		t.Errorf("doctor wants the ACME chain in the bundles: %+v", d.Checks)
+	}
+}
+
 func TestRotationExplicitCAs(t *testing.T) {
 	w := newWorld(t)
 	w.issuer("ca1", w.ca1, false)
