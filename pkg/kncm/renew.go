@@ -1,0 +1,146 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package kncm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	"golang.org/x/time/rate"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
+)
+
+// ManuallyTriggered is the reason cert-manager's own cmctl renew uses for
+// the Issuing condition; cert-manager then issues a new revision.
+const ManuallyTriggered = "ManuallyTriggered"
+
+// RenewOptions bound what Renew does.
+type RenewOptions struct {
+	// Rate is the number of certificates triggered per second (> 0).
+	Rate float64
+	// DryRun lists the certificates without touching them.
+	DryRun bool
+}
+
+// RenewResult lists namespace/name of the certificates by outcome.
+type RenewResult struct {
+	Triggered      []string `json:"triggered"`
+	AlreadyIssuing []string `json:"alreadyIssuing,omitempty"`
+	Failed         []string `json:"failed,omitempty"`
+}
+
+// ErrNoNewCA is returned when it is unknown which CA to renew onto.
+var ErrNoNewCA = errors.New("no new CA known: the issuers are not CA issuers or their Secrets are unreadable; name it with --new-ca")
+
+// RenewTargets are the KCerts whose current certificate does not chain to
+// a new CA.
+func RenewTargets(inv *Inventory, ro RotationOptions) ([]KCertInfo, error) {
+	newCAs := NewCAs(inv, ro)
+	if len(newCAs) == 0 {
+		return nil, ErrNoNewCA
+	}
+	var out []KCertInfo
+	for _, kc := range inv.KCerts {
+		if kc.CertificateFound && caIssued(kc) && !chainsTo(kc, newCAs) {
+			out = append(out, kc)
+		}
+	}
+	return out, nil
+}
+
+// Renew triggers the re-issuance of each target the way cmctl renew does:
+// the Certificate's Issuing condition is set True with reason
+// ManuallyTriggered, through the status subresource. At most o.Rate
+// certificates per second are triggered, so that a large cluster does not
+// flood its issuer. progress is called after each certificate.
+func Renew(ctx context.Context, c Clients, targets []KCertInfo, o RenewOptions, now func() time.Time, progress func(name, outcome string)) (RenewResult, error) {
+	var res RenewResult
+	if o.Rate <= 0 {
+		return res, fmt.Errorf("--rate must be > 0, got %v", o.Rate)
+	}
+	lim := rate.NewLimiter(rate.Limit(o.Rate), 1)
+	for _, kc := range targets {
+		name := kc.Namespace + "/" + kc.Name
+		if o.DryRun {
+			res.Triggered = append(res.Triggered, name)
+			progress(name, "would re-issue (dry run)")
+			continue
+		}
+		if err := lim.Wait(ctx); err != nil {
+			return res, err
+		}
+		outcome, err := trigger(ctx, c, kc.Namespace, kc.Name, now)
+		switch {
+		case err != nil:
+			res.Failed = append(res.Failed, name)
+			progress(name, "failed: "+err.Error())
+		case outcome == "issuing":
+			res.AlreadyIssuing = append(res.AlreadyIssuing, name)
+			progress(name, "already being issued")
+		default:
+			res.Triggered = append(res.Triggered, name)
+			progress(name, "re-issuance triggered")
+		}
+	}
+	if len(res.Failed) > 0 {
+		return res, fmt.Errorf("%d certificate(s) could not be triggered", len(res.Failed))
+	}
+	return res, nil
+}
+
+func trigger(ctx context.Context, c Clients, ns, name string, now func() time.Time) (string, error) {
+	outcome := "triggered"
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		cert, err := c.CM.CertmanagerV1().Certificates(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if isIssuing(cert) {
+			outcome = "issuing"
+			return nil
+		}
+		setIssuing(cert, now())
+		_, err = c.CM.CertmanagerV1().Certificates(ns).UpdateStatus(ctx, cert, metav1.UpdateOptions{})
+		return err
+	})
+	return outcome, err
+}
+
+// setIssuing sets the Issuing condition True, keeping the other conditions.
+func setIssuing(cert *cmv1.Certificate, now time.Time) {
+	t := metav1.NewTime(now)
+	cond := cmv1.CertificateCondition{
+		Type:               cmv1.CertificateConditionIssuing,
+		Status:             cmmeta.ConditionTrue,
+		Reason:             ManuallyTriggered,
+		Message:            "Re-issuance triggered by kn-certmanager rotation renew",
+		LastTransitionTime: &t,
+		ObservedGeneration: cert.Generation,
+	}
+	for i := range cert.Status.Conditions {
+		if cert.Status.Conditions[i].Type == cmv1.CertificateConditionIssuing {
+			cert.Status.Conditions[i] = cond
+			return
+		}
+	}
+	cert.Status.Conditions = append(cert.Status.Conditions, cond)
+}
