@@ -45,6 +45,8 @@ func main() {
 		return certificate.NewController(*class)(ctx, cmw)
 	}
 
+	setClientLimitDefaults()
+
 	// Only cert-manager's HTTP-01 solver Services are cached, never every Service.
 	ctx := filteredinformerfactory.WithSelectors(signals.NewContext(), certificate.SolverServiceSelector)
 	sharedmain.MainWithContext(ctx, "net-certmanager-controller", ctor)
