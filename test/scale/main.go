@@ -33,6 +33,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 
@@ -223,7 +224,8 @@ type harness struct {
 }
 
 func run(o options, r *results) error {
-	ctx, cancel := context.WithCancel(context.Background())
+	// Interrupted, the phases return and everything started is stopped.
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	r.set("date", time.Now().UTC().Format(time.RFC3339))
 	r.set("n", o.n)
@@ -274,6 +276,9 @@ func run(o options, r *results) error {
 		}
 	}
 
+	if err := h.disableLogSampling(ctx); err != nil {
+		return err
+	}
 	if err := h.startController(); err != nil {
 		return err
 	}
@@ -295,7 +300,14 @@ func run(o options, r *results) error {
 		return err
 	}
 	total := 1 + o.n + o.trickle
-	gateErr := h.resync(ctx, total)
+	var gateErr error
+	if err := h.resync(ctx, total); err != nil {
+		if errors.Is(err, errWrites) {
+			gateErr = err
+		} else {
+			return err
+		}
+	}
 	if err := h.restart(ctx, total); err != nil {
 		if errors.Is(err, errWrites) {
 			gateErr = errors.Join(gateErr, err)
@@ -355,6 +367,29 @@ func kcert(ns, name string, i int) *v1alpha1.Certificate {
 		},
 		Spec: v1alpha1.CertificateSpec{DNSNames: dns, SecretName: name + "-tls"},
 	}
+}
+
+// disableLogSampling turns off zap's sampling in config-logging (by
+// default it keeps only the first 100 identical messages a second), so
+// that every "Reconcile succeeded" line, which the harness counts, is
+// logged.
+func (h *harness) disableLogSampling(ctx context.Context) error {
+	cm, err := h.kube.CoreV1().ConfigMaps(localenv.SystemNamespace).Get(ctx, "config-logging", metav1.GetOptions{})
+	if err != nil {
+		return err
+	}
+	zapCfg := map[string]any{}
+	if err := json.Unmarshal([]byte(cm.Data["zap-logger-config"]), &zapCfg); err != nil {
+		return fmt.Errorf("config-logging: zap-logger-config: %w", err)
+	}
+	zapCfg["sampling"] = nil
+	b, err := json.Marshal(zapCfg)
+	if err != nil {
+		return err
+	}
+	cm.Data["zap-logger-config"] = string(b)
+	_, err = h.kube.CoreV1().ConfigMaps(localenv.SystemNamespace).Update(ctx, cm, metav1.UpdateOptions{})
+	return err
 }
 
 func (h *harness) startProxy(ctx context.Context) error {
