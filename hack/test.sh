@@ -69,3 +69,7 @@ step "localenv's own test (control plane, RBAC, cert-manager, Pebble)"
 
 step "e2e and conformance suites on a fresh localenv"
 ./hack/e2e-local.sh
+
+step "scale harness at N=50 on a fresh localenv (the zero-writes check is a gate; timings are not)"
+(cd test/scale && GOFLAGS=-mod=mod GOWORK=off go vet ./... && GOFLAGS=-mod=mod GOWORK=off go test -count=1 ./...)
+./hack/bench-scale.sh 50 -unrelated 500 -trickle 5
