@@ -75,3 +75,7 @@ OUTPUT_DIR="${COVER_DIR}/release" ./hack/release.sh
 
 step "e2e and conformance suites on a fresh localenv"
 ./hack/e2e-local.sh
+
+step "scale harness at N=50 on a fresh localenv (the zero-writes check is a gate; timings are not)"
+(cd test/scale && GOFLAGS=-mod=mod GOWORK=off go vet ./... && GOFLAGS=-mod=mod GOWORK=off go test -count=1 ./...)
+./hack/bench-scale.sh 50 -unrelated 500 -trickle 5

@@ -56,6 +56,8 @@ func main() {
 		return impl
 	}
 
+	setClientLimitDefaults()
+
 	// Only cert-manager's HTTP-01 solver Services are cached, never every Service.
 	ctx := filteredinformerfactory.WithSelectors(signals.NewContext(), certificate.SolverServiceSelector)
 	// Our own probes replace sharedmain's: they must answer (not ready)

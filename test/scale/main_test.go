@@ -1,0 +1,165 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		method, path, query string
+		want                requestKey
+	}{
+		{"GET", "/apis/networking.internal.knative.dev/v1alpha1/certificates", "limit=500", requestKey{"list", "certificates"}},
+		{"GET", "/apis/networking.internal.knative.dev/v1alpha1/certificates", "watch=true&resourceVersion=5", requestKey{"watch", "certificates"}},
+		{"GET", "/api/v1/namespaces/knative-serving/configmaps/config-certmanager", "", requestKey{"get", "configmaps"}},
+		{"GET", "/api/v1/namespaces/knative-serving/configmaps", "fieldSelector=x", requestKey{"list", "configmaps"}},
+		{"POST", "/apis/cert-manager.io/v1/namespaces/ns/certificates", "", requestKey{"create", "certificates"}},
+		{"PUT", "/apis/networking.internal.knative.dev/v1alpha1/namespaces/ns/certificates/c/status", "", requestKey{"update", "certificates/status"}},
+		{"PATCH", "/apis/cert-manager.io/v1/namespaces/ns/certificates/c", "", requestKey{"patch", "certificates"}},
+		{"PUT", "/apis/coordination.k8s.io/v1/namespaces/knative-serving/leases/l", "", requestKey{"update", "leases"}},
+		{"POST", "/api/v1/namespaces/ns/events", "", requestKey{"create", "events"}},
+		{"DELETE", "/api/v1/namespaces/ns/services/s", "", requestKey{"delete", "services"}},
+		{"DELETE", "/api/v1/namespaces/ns/services", "", requestKey{"deletecollection", "services"}},
+		{"GET", "/api/v1/namespaces", "", requestKey{"list", "namespaces"}},
+		{"GET", "/api/v1/namespaces/ns", "", requestKey{"get", "namespaces"}},
+		{"GET", "/apis/cert-manager.io/v1", "", requestKey{"get", "/apis/cert-manager.io/v1"}},
+		{"GET", "/version", "", requestKey{"get", "/version"}},
+	}
+	for _, tc := range tests {
+		if got := classify(tc.method, tc.path, tc.query); got != tc.want {
+			t.Errorf("classify(%s %s?%s) = %v, want %v", tc.method, tc.path, tc.query, got, tc.want)
+		}
+	}
+}
+
+func TestCountsWrites(t *testing.T) {
+	base := counts{{"update", "leases"}: 3, {"list", "certificates"}: 1}
+	now := counts{{"update", "leases"}: 5, {"list", "certificates"}: 1, {"watch", "certificates"}: 2, {"create", "events"}: 1}
+	d := now.sub(base)
+	if len(d) != 3 {
+		t.Errorf("sub kept %d rows, want 3: %v", len(d), d)
+	}
+	if got := d.writes(leases); got != 1 {
+		t.Errorf("writes(except leases) = %d, want 1", got)
+	}
+	if got := d.writes(); got != 3 {
+		t.Errorf("writes() = %d, want 3", got)
+	}
+	rows := d.rows()
+	if rows[0].Resource != "certificates" || rows[len(rows)-1].Resource != "leases" {
+		t.Errorf("rows not sorted by resource: %v", rows)
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	var ds []time.Duration
+	for i := 100; i >= 1; i-- {
+		ds = append(ds, time.Duration(i)*time.Millisecond)
+	}
+	for _, tc := range []struct {
+		p    float64
+		want time.Duration
+	}{{50, 50 * time.Millisecond}, {90, 90 * time.Millisecond}, {99, 99 * time.Millisecond}, {100, 100 * time.Millisecond}, {0.1, time.Millisecond}} {
+		if got := percentile(ds, tc.p); got != tc.want {
+			t.Errorf("percentile(%v) = %v, want %v", tc.p, got, tc.want)
+		}
+	}
+	if ds[0] != 100*time.Millisecond {
+		t.Error("percentile sorted its input")
+	}
+	if got := percentile(nil, 50); got != 0 {
+		t.Errorf("percentile(nil) = %v", got)
+	}
+}
+
+func TestParseProc(t *testing.T) {
+	status := "Name:\tcontroller\nVmPeak:\t 999 kB\nVmHWM:\t   51200 kB\nVmRSS:\t   40960 kB\nThreads:\t12\n"
+	stat := "4242 (my ctrl) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 12 0 1000 3133440 380"
+	ps, err := parseProc(status, stat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps.PeakRSS != 50<<20 || ps.RSS != 40<<20 || ps.CPU != 3*time.Second {
+		t.Errorf("parseProc = %+v", ps)
+	}
+	if _, err := parseProc("Name:\tx\n", stat); err == nil {
+		t.Error("no VmHWM: want an error")
+	}
+	if _, err := parseProc(status, "4242 (x) S 1"); err == nil {
+		t.Error("short stat: want an error")
+	}
+	if _, err := parseProc("VmHWM:\t12 MB\n", stat); err == nil {
+		t.Error("unexpected unit: want an error")
+	}
+}
+
+func TestReconciledKey(t *testing.T) {
+	for _, tc := range []struct {
+		line, want string
+		ok         bool
+	}{
+		{`{"severity":"INFO","message":"Reconcile succeeded","knative.dev/key":"scale-bench/bench-00001","duration":"1ms"}`, "scale-bench/bench-00001", true},
+		{`{"severity":"INFO","message":"Reconcile failed","knative.dev/key":"ns/a"}`, "", false},
+		{`{"severity":"INFO","message":"Reconcile succeeded"}`, "", false},
+		{`not json Reconcile succeeded`, "", false},
+	} {
+		got, ok := reconciledKey(tc.line)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("reconciledKey(%s) = %q, %v; want %q, %v", tc.line, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestLogTail(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "controller.log")
+	ok := func(key string) string {
+		return `{"message":"Reconcile succeeded","knative.dev/key":"` + key + `"}` + "\n"
+	}
+	write := func(s string) {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.WriteString(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tail := newLogTail(path)
+	if got := tail.succeeded(); got != 0 {
+		t.Errorf("missing file: succeeded = %d", got)
+	}
+	// A line split across two reads, and a key outside the harness'
+	// namespaces.
+	line := ok("scale-bench/a")
+	write(ok("scale-bench/b") + line[:20])
+	if got := tail.succeeded(); got != 1 {
+		t.Errorf("succeeded = %d, want 1", got)
+	}
+	write(line[20:] + ok("kube-system/x") + ok("scale-bench/a"))
+	if got, want := tail.succeeded(), 3; got != want {
+		t.Errorf("succeeded = %d, want %d", got, want)
+	}
+	if got, want := tail.distinct(), 2; got != want {
+		t.Errorf("distinct = %d, want %d", got, want)
+	}
+}
