@@ -32,6 +32,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrs "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/clock"
 
 	"knative.dev/networking/pkg/apis/networking"
@@ -80,6 +81,17 @@ type Reconciler struct {
 }
 
 var _ kcertreconciler.Interface = (*Reconciler)(nil)
+
+// forget drops what this replica remembers of a deleted KCert, so that
+// warned does not grow with KCerts that no longer exist.
+func (c *Reconciler) forget(obj interface{}) {
+	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = tombstone.Obj
+	}
+	if kcert, ok := obj.(*v1alpha1.Certificate); ok {
+		c.warned.Delete(kcert.UID)
+	}
+}
 
 // ReconcileKind implements kcertreconciler.Interface. A Warning event marks
 // each transition to Ready=False; a failure already reported is not

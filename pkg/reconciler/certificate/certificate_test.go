@@ -33,6 +33,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgotesting "k8s.io/client-go/testing"
+	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
 	clocktesting "k8s.io/utils/clock/testing"
 
@@ -723,4 +724,22 @@ func TestPermanentErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestForgetDropsTheLastWarning(t *testing.T) {
+	r := &Reconciler{}
+	kcert := &v1alpha1.Certificate{ObjectMeta: metav1.ObjectMeta{UID: "uid-1"}}
+	other := &v1alpha1.Certificate{ObjectMeta: metav1.ObjectMeta{UID: "uid-2"}}
+	r.warned.Store(kcert.UID, "IssuerNotFound")
+	r.warned.Store(other.UID, "IssuerNotFound")
+
+	r.forget(cache.DeletedFinalStateUnknown{Key: "ns/a", Obj: kcert})
+	if _, ok := r.warned.Load(kcert.UID); ok {
+		t.Error("warning of a deleted KCert (tombstone) still remembered")
+	}
+	r.forget(other)
+	if _, ok := r.warned.Load(other.UID); ok {
+		t.Error("warning of a deleted KCert still remembered")
+	}
+	r.forget("not a KCert") // must not panic
 }

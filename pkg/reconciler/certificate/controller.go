@@ -127,7 +127,15 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, clk
 
 	kcertInformer.Informer().AddEventHandler(cache.FilteringResourceEventHandler{
 		FilterFunc: classFilter,
-		Handler:    controller.HandleAll(impl.Enqueue),
+		Handler: cache.ResourceEventHandlerFuncs{
+			AddFunc:    impl.Enqueue,
+			UpdateFunc: controller.PassNew(impl.Enqueue),
+			// A deleted KCert is never reconciled again: forget its last warning.
+			DeleteFunc: func(obj interface{}) {
+				r.forget(obj)
+				impl.Enqueue(obj)
+			},
+		},
 	})
 
 	owners := &ownerChain{
