@@ -59,14 +59,7 @@ func (e *Env) InstallCertManager(ctx context.Context) error {
 		return err
 	}
 	e.step("cert-manager %s controllers started (%d)", CertManagerVersion, len(CertManagerControllers))
-	if err := e.ap.applyYAML(ctx, "localenv-issuers", issuersYAML(e.PebbleDirectoryURL, e.PebbleCABundle)); err != nil {
-		return err
-	}
-	if err := waitIssuersReady(ctx, e.dyn, e.opts.Timeout); err != nil {
-		return err
-	}
-	e.step("ClusterIssuers %s, %s, %s ready", SelfSignedClusterIssuer, CAClusterIssuer, ACMEClusterIssuer)
-	return nil
+	return e.createIssuers(ctx, e.ap, e.dyn)
 }
 
 // StopAPIServer stops kube-apiserver and leaves etcd running, to simulate

@@ -316,20 +316,9 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 	}
 	e.step("cert-manager %s controllers started (%d)", CertManagerVersion, len(CertManagerControllers))
 
-	chainSource, chain, err := selfSignedChain(opts.ConfigDir)
-	if err != nil {
+	if err := e.createIssuers(ctx, ap, dyn); err != nil {
 		return nil, err
 	}
-	if err := ap.applyObjects(ctx, chainSource, chain); err != nil {
-		return nil, err
-	}
-	if err := ap.applyYAML(ctx, "localenv-issuers", issuersYAML(e.PebbleDirectoryURL, e.PebbleCABundle)); err != nil {
-		return nil, err
-	}
-	if err := waitIssuersReady(ctx, dyn, opts.Timeout); err != nil {
-		return nil, err
-	}
-	e.step("ClusterIssuers %s, %s (from %s), %s ready", SelfSignedClusterIssuer, CAClusterIssuer, chainSource, ACMEClusterIssuer)
 
 	if opts.WebhookBinary != "" {
 		whStarted := time.Now()
@@ -639,3 +628,24 @@ func (t *lockedThread) do(f func()) {
 }
 
 func (t *lockedThread) close() { t.once.Do(func() { close(t.work) }) }
+
+// createIssuers applies the shipped self-signed chain and the Pebble ACME
+// issuer, and waits until they are Ready. Start and InstallCertManager
+// share it, so a deferred cert-manager gets the same issuers.
+func (e *Env) createIssuers(ctx context.Context, ap *applier, dyn dynamic.Interface) error {
+	chainSource, chain, err := selfSignedChain(e.opts.ConfigDir)
+	if err != nil {
+		return err
+	}
+	if err := ap.applyObjects(ctx, chainSource, chain); err != nil {
+		return err
+	}
+	if err := ap.applyYAML(ctx, "localenv-issuers", issuersYAML(e.PebbleDirectoryURL, e.PebbleCABundle)); err != nil {
+		return err
+	}
+	if err := waitIssuersReady(ctx, dyn, e.opts.Timeout); err != nil {
+		return err
+	}
+	e.step("ClusterIssuers %s, %s (from %s), %s ready", SelfSignedClusterIssuer, CAClusterIssuer, chainSource, ACMEClusterIssuer)
+	return nil
+}
