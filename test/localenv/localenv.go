@@ -448,14 +448,10 @@ func (e *Env) startController() error {
 		"PROBES_PORT=" + strconv.Itoa(e.ControllerProbesPort),
 		"METRICS_PROMETHEUS_PORT=" + strconv.Itoa(e.ControllerMetricsPort),
 	}, e.opts.ControllerEnv...)...)
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	e.thread.do(func() { err = cmd.Start() })
-	if err != nil {
-		return fmt.Errorf("starting controller: %w", err)
+	if e.ctrlDone, err = e.startChild("controller", cmd, out); err != nil {
+		return err
 	}
-	e.controller, e.ControllerPID, e.ctrlDone = cmd, cmd.Process.Pid, make(chan struct{})
-	go func() { _ = cmd.Wait(); close(e.ctrlDone) }()
+	e.controller, e.ControllerPID = cmd, cmd.Process.Pid
 	// Fail early if it dies at once (bad binary, bad flags).
 	select {
 	case <-e.ctrlDone:
@@ -482,18 +478,9 @@ func (e *Env) stop() error {
 		errs = append(errs, err)
 	}
 	if e.controller != nil {
-		e.step("stopping controller (pid %d)", e.ControllerPID)
-		pgid := e.ControllerPID
-		_ = syscall.Kill(-pgid, syscall.SIGTERM)
-		select {
-		case <-e.ctrlDone:
-		case <-time.After(10 * time.Second):
-			errs = append(errs, errors.New("controller did not exit on SIGTERM; killed"))
-			_ = syscall.Kill(-pgid, syscall.SIGKILL)
-			<-e.ctrlDone
+		if err := e.stopChild("controller", e.ControllerPID, e.ctrlDone); err != nil {
+			errs = append(errs, err)
 		}
-		// Anything it left in its process group.
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	}
 	if e.certMgr != nil {
 		e.step("stopping cert-manager controllers")
@@ -648,4 +635,37 @@ func (e *Env) createIssuers(ctx context.Context, ap *applier, dyn dynamic.Interf
 	}
 	e.step("ClusterIssuers %s, %s (from %s), %s ready", SelfSignedClusterIssuer, CAClusterIssuer, chainSource, ACMEClusterIssuer)
 	return nil
+}
+
+// startChild starts cmd in its own process group, killed if localenv dies,
+// with its output to out, and returns a channel closed when it exits.
+func (e *Env) startChild(what string, cmd *exec.Cmd, out *os.File) (chan struct{}, error) {
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	var err error
+	// Pdeathsig fires when the starting thread exits: start from the locked one.
+	e.thread.do(func() { err = cmd.Start() })
+	if err != nil {
+		return nil, fmt.Errorf("starting %s: %w", what, err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	return done, nil
+}
+
+// stopChild sends SIGTERM to a child's process group, SIGKILL after 10 s,
+// and then kills anything the child left in its group.
+func (e *Env) stopChild(what string, pgid int, done <-chan struct{}) error {
+	e.step("stopping %s (pid %d)", what, pgid)
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	var err error
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		err = fmt.Errorf("%s did not exit on SIGTERM; killed", what)
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		<-done
+	}
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	return err
 }

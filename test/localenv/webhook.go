@@ -24,7 +24,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -149,14 +148,10 @@ func (e *Env) startWebhook(ctx context.Context) error {
 		// No endpoints to leave here: stop draining quickly.
 		"WEBHOOK_DRAIN_PERIOD=1s",
 	}, e.opts.WebhookEnv...)...)
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	e.thread.do(func() { err = cmd.Start() })
-	if err != nil {
-		return fmt.Errorf("starting webhook: %w", err)
+	if e.whDone, err = e.startChild("webhook", cmd, out); err != nil {
+		return err
 	}
-	e.webhook, e.WebhookPID, e.whDone = cmd, cmd.Process.Pid, make(chan struct{})
-	go func() { _ = cmd.Wait(); close(e.whDone) }()
+	e.webhook, e.WebhookPID = cmd, cmd.Process.Pid
 	return e.waitWebhookServing(ctx, out.Name())
 }
 
@@ -199,17 +194,5 @@ func (e *Env) stopWebhook() error {
 	if e.webhook == nil {
 		return nil
 	}
-	e.step("stopping webhook (pid %d)", e.WebhookPID)
-	pgid := e.WebhookPID
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
-	var err error
-	select {
-	case <-e.whDone:
-	case <-time.After(10 * time.Second):
-		err = errors.New("webhook did not exit on SIGTERM; killed")
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		<-e.whDone
-	}
-	_ = syscall.Kill(-pgid, syscall.SIGKILL)
-	return err
+	return e.stopChild("webhook", e.WebhookPID, e.whDone)
 }
