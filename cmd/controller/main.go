@@ -21,6 +21,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log"
 	"os"
 
@@ -28,6 +29,7 @@ import (
 	"knative.dev/pkg/configmap"
 	"knative.dev/pkg/controller"
 	"knative.dev/pkg/injection/sharedmain"
+	"knative.dev/pkg/logging"
 	"knative.dev/pkg/signals"
 
 	"knative.dev/net-certmanager/pkg/reconciler/certificate"
@@ -43,14 +45,20 @@ const classEnv = "CERTIFICATE_CLASS"
 func main() {
 	class := flag.String("certificate-class", envOr(classEnv, certificate.DefaultCertificateClass),
 		"the networking.knative.dev/certificate.class of the Knative Certificates this controller serves (env "+classEnv+")")
+	workersFlag := flag.String("workers", os.Getenv(workersEnv),
+		fmt.Sprintf("reconcile workers, 1 to %d (env %s; default %d)", maxWorkers, workersEnv, defaultWorkers))
 
 	pr := &probes{}
 	// The constructor runs after sharedmain has parsed the flags and set up
 	// logging and metrics, and before it starts any informer: the place to
 	// wait for cert-manager's CRDs.
 	ctor := func(ctx context.Context, cmw configmap.Watcher) *controller.Impl {
+		workers, err := parseWorkers(*workersFlag)
+		if err != nil {
+			logging.FromContext(ctx).Fatal(err)
+		}
 		waitForCertManager(ctx, pr)
-		impl := certificate.NewController(*class)(ctx, cmw)
+		impl := certificate.NewController(*class, workers)(ctx, cmw)
 		synced := informersSynced(ctx)
 		pr.synced.Store(&synced)
 		return impl

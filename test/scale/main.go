@@ -86,6 +86,7 @@ type options struct {
 	n          int
 	qps        float64
 	burst      int
+	workers    int
 	trickle    int
 	unrelated  int
 	controller string
@@ -105,6 +106,7 @@ func main() {
 	flag.IntVar(&o.n, "n", 100, "number of Knative Certificates (mixed types)")
 	flag.Float64Var(&o.qps, "qps", 50, "controller client QPS (KUBE_API_QPS); also used for the raw create rate")
 	flag.IntVar(&o.burst, "burst", 100, "controller client burst (KUBE_API_BURST)")
+	flag.IntVar(&o.workers, "workers", 0, "controller reconcile workers (RECONCILE_WORKERS); 0 keeps the controller's default")
 	flag.IntVar(&o.trickle, "trickle", 20, "KCerts created one at a time on an idle controller, for the added latency without queueing")
 	flag.IntVar(&o.unrelated, "unrelated", 10000, "plain Services and unrelated ConfigMaps to add (each); 0 skips the check")
 	flag.StringVar(&o.controller, "controller", "", "controller binary (required)")
@@ -115,8 +117,8 @@ func main() {
 	flag.BoolVar(&o.skipRaw, "skip-raw", false, "skip the raw create rate")
 	flag.BoolVar(&o.skipRoll, "skip-rollout", false, "skip the issuer-change rollout")
 	flag.Parse()
-	if o.controller == "" || o.n <= 0 || o.qps <= 0 || o.burst <= 0 {
-		fmt.Fprintln(os.Stderr, "bench-scale: -controller is required; -n, -qps and -burst must be positive")
+	if o.controller == "" || o.n <= 0 || o.qps <= 0 || o.burst <= 0 || o.workers < 0 {
+		fmt.Fprintln(os.Stderr, "bench-scale: -controller is required; -n, -qps and -burst must be positive, -workers not negative")
 		os.Exit(2)
 	}
 	if o.timeout == 0 {
@@ -231,6 +233,7 @@ func run(o options, r *results) error {
 	r.set("n", o.n)
 	r.set("controller_qps", o.qps)
 	r.set("controller_burst", o.burst)
+	r.set("controller_workers", workersLabel(o.workers))
 	r.set("load_at_start", loadavg())
 
 	if o.configDir == "" {
@@ -884,6 +887,14 @@ func (c *controllerProc) exited() bool {
 	}
 }
 
+// workersLabel names the worker count a run used, for its results.
+func workersLabel(workers int) string {
+	if workers > 0 {
+		return strconv.Itoa(workers)
+	}
+	return "controller default"
+}
+
 func (h *harness) startController() error {
 	h.starts++
 	logPath := filepath.Join(h.env.LogDir, fmt.Sprintf("controller-%d.log", h.starts))
@@ -907,6 +918,9 @@ func (h *harness) startController() error {
 		"KUBE_API_QPS="+strconv.FormatFloat(h.o.qps, 'f', -1, 64),
 		"KUBE_API_BURST="+strconv.Itoa(h.o.burst),
 	)
+	if h.o.workers > 0 {
+		cmd.Env = append(cmd.Env, "RECONCILE_WORKERS="+strconv.Itoa(h.o.workers))
+	}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {

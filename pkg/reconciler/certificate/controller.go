@@ -66,14 +66,15 @@ const DefaultCertificateClass = netcfg.CertManagerCertificateClassName
 const SolverServiceSelector = resources.HTTP01SolverLabelKey + "=true"
 
 // NewController returns a constructor for the controller that serves KCerts
-// of the given certificate class.
-func NewController(class string) injection.ControllerConstructor {
+// of the given certificate class with the given number of workers (0 keeps
+// knative.dev/pkg's default of controller.DefaultThreadsPerController).
+func NewController(class string, workers int) injection.ControllerConstructor {
 	return func(ctx context.Context, cmw configmap.Watcher) *controller.Impl {
-		return newController(ctx, cmw, class, clock.RealClock{})
+		return newController(ctx, cmw, class, workers, clock.RealClock{})
 	}
 }
 
-func newController(ctx context.Context, cmw configmap.Watcher, class string, clk clock.PassiveClock) *controller.Impl {
+func newController(ctx context.Context, cmw configmap.Watcher, class string, workers int, clk clock.PassiveClock) *controller.Impl {
 	logger := logging.FromContext(ctx)
 
 	kcertInformer := kcertinformer.Get(ctx)
@@ -120,6 +121,10 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, clk
 		watchConfig(cmw, store)
 		return controller.Options{ConfigStore: store}
 	})
+	// The generated NewImpl ignores Options.Concurrency; Run reads this field.
+	if workers > 0 {
+		impl.Concurrency = workers
+	}
 	r.enqueueAfter = impl.EnqueueAfter
 	if err := registerExpiryGauge(mp, kcertInformer.Lister(), classFilter, clk.Now); err != nil {
 		logger.Errorw("Cannot create the certificate expiry metric; running without it", zap.Error(err))

@@ -35,6 +35,7 @@ import (
 	filteredinformerfactory "knative.dev/pkg/client/injection/kube/informers/factory/filtered"
 	"knative.dev/pkg/configmap"
 	cminformer "knative.dev/pkg/configmap/informer"
+	"knative.dev/pkg/controller"
 	pkgreconciler "knative.dev/pkg/reconciler"
 	ktesting "knative.dev/pkg/reconciler/testing"
 	"knative.dev/pkg/system"
@@ -75,7 +76,7 @@ func certManagerConfigMap(data map[string]string) *corev1.ConfigMap {
 func TestConfigChangeResyncsOurCertificates(t *testing.T) {
 	ctx := setupContext(t)
 	w := &configmap.ManualWatcher{Namespace: system.Namespace()}
-	impl := newController(ctx, w, testClass, clocktesting.NewFakePassiveClock(now))
+	impl := newController(ctx, w, testClass, 0, clocktesting.NewFakePassiveClock(now))
 
 	store := kcertinformer.Get(ctx).Informer().GetStore()
 	ours, theirs := kcert(), kcert(withClass("other"))
@@ -117,7 +118,7 @@ func waitForQueueLen(length func() int, want int) int {
 func TestMissingConfigMapUsesDefaults(t *testing.T) {
 	ctx := setupContext(t)
 	w := cminformer.NewInformedWatcher(fakekubeclient.Get(ctx), system.Namespace())
-	impl := newController(ctx, w, testClass, clocktesting.NewFakePassiveClock(now))
+	impl := newController(ctx, w, testClass, 0, clocktesting.NewFakePassiveClock(now))
 	if impl == nil {
 		t.Fatal("newController returned nil")
 	}
@@ -126,8 +127,23 @@ func TestMissingConfigMapUsesDefaults(t *testing.T) {
 	if err := w.Start(stop); err != nil {
 		t.Fatalf("watcher start with no config-certmanager: %v", err)
 	}
-	if NewController(testClass) == nil {
+	if NewController(testClass, 0) == nil {
 		t.Fatal("NewController returned nil")
+	}
+}
+
+// The worker count reaches the workqueue; 0 keeps knative.dev/pkg's default.
+func TestWorkers(t *testing.T) {
+	for _, tc := range []struct{ workers, want int }{
+		{workers: 0, want: controller.DefaultThreadsPerController},
+		{workers: 1, want: 1},
+		{workers: 16, want: 16},
+	} {
+		ctx := setupContext(t)
+		w := &configmap.ManualWatcher{Namespace: system.Namespace()}
+		if got := newController(ctx, w, testClass, tc.workers, clocktesting.NewFakePassiveClock(now)).Concurrency; got != tc.want {
+			t.Errorf("workers %d: Concurrency = %d, want %d", tc.workers, got, tc.want)
+		}
 	}
 }
 
