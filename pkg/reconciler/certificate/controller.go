@@ -92,6 +92,12 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 		challenges:          mustIndex(challengeInformer.Informer()),
 		services:            mustIndex(serviceInformer.Informer()),
 	}
+	// Like AddIndexers, SetTransform fails only on a started informer.
+	if err := setTrimTransform(kcertInformer.Informer(), certInformer.Informer(), issuerInformer.Informer(),
+		clusterIssuerInformer.Informer(), crInformer.Informer(), orderInformer.Informer(),
+		challengeInformer.Informer(), serviceInformer.Informer()); err != nil {
+		panic(err)
+	}
 
 	mp := otel.GetMeterProvider()
 	stats, err := NewStatsReporter(mp)

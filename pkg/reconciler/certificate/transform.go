@@ -1,0 +1,61 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package certificate
+
+import (
+	acmev1 "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/client-go/tools/cache"
+)
+
+// trimForCache drops what the controller never reads before an object enters
+// an informer's cache, so that memory grows with the number of objects and
+// not with their payloads (BENCHMARKS.md, RSS):
+//   - managedFields, on every object: an update sent without them leaves
+//     the server's copy unchanged;
+//   - the PEM payloads of CertificateRequests and Orders, which are only
+//     followed as links in the owner chain Certificate → CertificateRequest
+//     → Order → Challenge.
+//
+// It mutates in place, which client-go allows since v1.27, and is idempotent.
+func trimForCache(obj interface{}) (interface{}, error) {
+	switch o := obj.(type) {
+	case *cmv1.CertificateRequest:
+		o.Spec.Request = nil
+		o.Status.Certificate = nil
+		o.Status.CA = nil
+	case *acmev1.Order:
+		o.Spec.Request = nil
+		o.Status.Certificate = nil
+	}
+	// Tombstones and unknown types pass through untouched.
+	if m, err := meta.Accessor(obj); err == nil {
+		m.SetManagedFields(nil)
+	}
+	return obj, nil
+}
+
+// setTrimTransform installs trimForCache on informers that have not started.
+func setTrimTransform(informers ...cache.SharedIndexInformer) error {
+	for _, inf := range informers {
+		if err := inf.SetTransform(trimForCache); err != nil {
+			return err
+		}
+	}
+	return nil
+}
