@@ -210,14 +210,24 @@ func (c *Reconciler) reconcileCertificate(ctx context.Context, kcert *v1alpha1.C
 	existing, err := c.certificateLister.Certificates(desired.Namespace).Get(desired.Name)
 	if apierrs.IsNotFound(err) {
 		created, err := certs.Create(ctx, desired, metav1.CreateOptions{})
-		if err != nil {
+		switch {
+		case err == nil:
+			recorder.Eventf(kcert, corev1.EventTypeNormal, "Created",
+				"Created cert-manager Certificate %s/%s", desired.Namespace, desired.Name)
+			return created, nil
+		case apierrs.IsAlreadyExists(err):
+			// The cache lags behind our own create of a moment ago (the
+			// KCert's status event can beat the Certificate's), or another
+			// writer was faster: go on with the live object.
+			existing, err = certs.Get(ctx, desired.Name, metav1.GetOptions{})
+			if err != nil {
+				return nil, fmt.Errorf("failed to get cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
+			}
+		default:
 			recorder.Eventf(kcert, corev1.EventTypeWarning, "CreationFailed",
 				"Failed to create cert-manager Certificate %s/%s: %v", desired.Namespace, desired.Name, err)
 			return nil, fmt.Errorf("failed to create cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
 		}
-		recorder.Eventf(kcert, corev1.EventTypeNormal, "Created",
-			"Created cert-manager Certificate %s/%s", desired.Namespace, desired.Name)
-		return created, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("failed to get cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
 	}

@@ -30,6 +30,7 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrs "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgotesting "k8s.io/client-go/testing"
@@ -253,6 +254,43 @@ func TestReconcile(t *testing.T) {
 				"Failed to update cert-manager Certificate %s/%s: inducing failure for update certificates", testNS, testName),
 			event(corev1.EventTypeWarning, "InternalError",
 				"failed to update cert-manager Certificate %s/%s: inducing failure for update certificates", testNS, testName),
+		},
+	}, {
+		// With many workers, a KCert's own status event can beat the
+		// Certificate's add event: the cache does not show our create yet.
+		Name:         "create: the cache lags behind our own create; the live Certificate is used, no warning",
+		Key:          testKey,
+		Objects:      []runtime.Object{kcert(awaiting(0))},
+		WithReactors: createdMeanwhile(cmCert(kcert(), externalIssuer, cmReady)),
+		WantCreates:  []runtime.Object{cmCert(kcert(), externalIssuer, noUID)},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(ready)),
+		},
+	}, {
+		Name:         "create: a foreign Certificate created meanwhile is left untouched",
+		Key:          testKey,
+		Objects:      []runtime.Object{kcert()},
+		WithReactors: createdMeanwhile(cmCert(kcert(withDNSNames("someone.else.example.com")), localIssuer, foreign)),
+		WantCreates:  []runtime.Object{cmCert(kcert(), externalIssuer, noUID)},
+		WantErr:      true,
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(failed("NotOwned",
+				fmt.Sprintf("There is an existing cert-manager Certificate %q that we do not own.", testName)))),
+		},
+		WantEvents: []string{
+			event(corev1.EventTypeWarning, "NotOwned",
+				"cert-manager Certificate %s/%s already exists and is not controlled by this Certificate; it is left untouched", testNS, testName),
+		},
+	}, {
+		Name:         "create: AlreadyExists and then the Certificate cannot be read: error and retry",
+		Key:          testKey,
+		Objects:      []runtime.Object{kcert(awaiting(0))},
+		WithReactors: append(createdMeanwhile(nil), ktesting.InduceFailure("get", "certificates")),
+		WantCreates:  []runtime.Object{cmCert(kcert(), externalIssuer, noUID)},
+		WantErr:      true,
+		WantEvents: []string{
+			event(corev1.EventTypeWarning, "InternalError",
+				"failed to get cert-manager Certificate %s/%s: inducing failure for get certificates", testNS, testName),
 		},
 	}, {
 		Name: "not owned: a foreign Certificate is left untouched",
@@ -742,4 +780,28 @@ func TestForgetDropsTheLastWarning(t *testing.T) {
 		t.Error("warning of a deleted KCert still remembered")
 	}
 	r.forget("not a KCert") // must not panic
+}
+
+// createdMeanwhile makes cert-manager Certificate creates fail with
+// AlreadyExists and reads return live, as when the informer cache lags
+// behind the API server. A nil live leaves reads to later reactors.
+func createdMeanwhile(live *cmv1.Certificate) []clientgotesting.ReactionFunc {
+	isCertManager := func(a clientgotesting.Action) bool {
+		return a.GetResource().Group == cmv1.SchemeGroupVersion.Group && a.GetResource().Resource == "certificates"
+	}
+	reactors := []clientgotesting.ReactionFunc{func(a clientgotesting.Action) (bool, runtime.Object, error) {
+		if a.GetVerb() != "create" || !isCertManager(a) {
+			return false, nil, nil
+		}
+		return true, nil, apierrs.NewAlreadyExists(cmv1.Resource("certificates"), a.(clientgotesting.CreateAction).GetObject().(*cmv1.Certificate).Name)
+	}}
+	if live != nil {
+		reactors = append(reactors, func(a clientgotesting.Action) (bool, runtime.Object, error) {
+			if a.GetVerb() != "get" || !isCertManager(a) {
+				return false, nil, nil
+			}
+			return true, live.DeepCopy(), nil
+		})
+	}
+	return reactors
 }
