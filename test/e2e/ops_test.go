@@ -61,6 +61,23 @@ func TestOperations(t *testing.T) {
 		name string
 		run  func(t *testing.T)
 	}{{
+		name: "an invalid worker count stops the controller at start, saying why",
+		run: func(t *testing.T) {
+			bad := env.startController(t, "controller-bad-workers", "RECONCILE_WORKERS=0")
+			select {
+			case <-bad.exited:
+			case <-time.After(time.Minute):
+				t.Fatal("the controller still runs with RECONCILE_WORKERS=0")
+			}
+			if code := bad.cmd.ProcessState.ExitCode(); code == 0 {
+				t.Error("exit code 0, want a failure")
+			}
+			const want = `invalid worker count \"0\": want an integer from 1 to 1000`
+			if log := bad.logText(t); !strings.Contains(log, want) {
+				t.Errorf("log does not say %s:\n%s", want, log)
+			}
+		},
+	}, {
 		name: "starts without cert-manager, then reconciles once it is installed, without a restart",
 		run: func(t *testing.T) {
 			a = env.startController(t, "controller-a")

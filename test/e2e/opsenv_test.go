@@ -198,8 +198,8 @@ type ctrlProc struct {
 }
 
 // startController runs the controller binary as the controller's
-// ServiceAccount, with its own ports.
-func (e *opsEnv) startController(t *testing.T, name string) *ctrlProc {
+// ServiceAccount, with its own ports; env entries (KEY=value) override.
+func (e *opsEnv) startController(t *testing.T, name string, env ...string) *ctrlProc {
 	t.Helper()
 	p := &ctrlProc{name: name, log: filepath.Join(e.dir, "logs", name+".log"), exited: make(chan struct{})}
 	ports := make([]int, 3)
@@ -221,6 +221,7 @@ func (e *opsEnv) startController(t *testing.T, name string) *ctrlProc {
 		"PROBES_PORT="+strconv.Itoa(p.probesPort),
 		"METRICS_PROMETHEUS_PORT="+strconv.Itoa(p.metricsPort),
 	)
+	p.cmd.Env = append(p.cmd.Env, env...)
 	p.cmd.Stdout, p.cmd.Stderr = out, out
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	e.thread.do(func() { err = p.cmd.Start() })

@@ -564,7 +564,7 @@ func benchName(i int) string { return fmt.Sprintf("bench-%05d", i) }
 // requests, RSS and CPU.
 func (h *harness) burst(ctx context.Context) error {
 	n := h.o.n
-	c0, p0 := h.proxy.snapshot(), h.procOrZero()
+	c0, r0, p0 := h.proxy.snapshot(), h.proxy.refusedSnapshot(), h.procOrZero()
 	t0 := time.Now()
 	if err := parallel(n, 32, func(i int) error {
 		_, err := h.net.NetworkingV1alpha1().Certificates(nsBench).Create(ctx, kcert(nsBench, benchName(i), i), metav1.CreateOptions{})
@@ -605,6 +605,7 @@ func (h *harness) burst(ctx context.Context) error {
 	p1 := h.procOrZero()
 	d := h.proxy.snapshot().sub(c0)
 	h.r.set("burst_requests", d.rows())
+	h.r.set("burst_refused_requests", h.proxy.refusedSnapshot().sub(r0).rows())
 	h.r.set("burst_writes_excluding_leases", d.writes(leases))
 	h.r.set("burst_controller_cpu", p1.CPU-p0.CPU)
 	h.r.set("burst_controller_peak_rss_mb", mb(p1.PeakRSS))
@@ -816,7 +817,7 @@ func (h *harness) rollout(ctx context.Context, total int) error {
 		gate = fmt.Errorf("%w: %d writes on the resync for a new ClusterIssuer", errWrites, w)
 	}
 
-	c1 := h.proxy.snapshot()
+	c1, r1 := h.proxy.snapshot(), h.proxy.refusedSnapshot()
 	cm, err := h.kube.CoreV1().ConfigMaps(localenv.SystemNamespace).Get(ctx, configMapName, metav1.GetOptions{})
 	if err != nil {
 		return err
@@ -845,6 +846,7 @@ func (h *harness) rollout(ctx context.Context, total int) error {
 	}
 	h.r.set("rollout_all_certificates_updated", time.Since(t0))
 	h.r.set("rollout_requests", h.proxy.snapshot().sub(c1).rows())
+	h.r.set("rollout_refused_requests", h.proxy.refusedSnapshot().sub(r1).rows())
 	return gate
 }
 

@@ -17,10 +17,16 @@ limitations under the License.
 package main
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestClassify(t *testing.T) {
@@ -161,5 +167,55 @@ func TestLogTail(t *testing.T) {
 	}
 	if got, want := tail.distinct(), 2; got != want {
 		t.Errorf("distinct = %d, want %d", got, want)
+	}
+}
+
+// The proxy counts every request and, apart, the ones the apiserver refused,
+// by verb and status code; watch events are streamed through it.
+func TestCountingProxyCountsRefusals(t *testing.T) {
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost:
+			http.Error(w, "exists", http.StatusConflict)
+		case r.URL.Query().Get("watch") == "true":
+			w.WriteHeader(http.StatusOK)
+			_, _ = io.WriteString(w, `{"type":"ADDED"}`)
+		default:
+			w.WriteHeader(http.StatusOK)
+		}
+	}))
+	defer backend.Close()
+	target, err := url.Parse(backend.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httptest.NewServer(newCountingProxy(target, http.DefaultTransport))
+	defer proxy.Close()
+
+	const certs = "/apis/cert-manager.io/v1/namespaces/ns/certificates"
+	for _, req := range []struct{ method, path string }{
+		{http.MethodPost, certs}, {http.MethodPost, certs}, {http.MethodGet, certs + "/c"}, {http.MethodGet, certs + "?watch=true"},
+	} {
+		r, err := http.NewRequest(req.method, proxy.URL+req.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if req.path == certs+"?watch=true" && string(body) != `{"type":"ADDED"}` {
+			t.Errorf("watch body = %q, want the event", body)
+		}
+	}
+	p := proxy.Config.Handler.(*countingProxy)
+	wantCounts := counts{{"create", "certificates"}: 2, {"get", "certificates"}: 1, {"watch", "certificates"}: 1}
+	if diff := cmp.Diff(wantCounts, p.snapshot()); diff != "" {
+		t.Errorf("counts (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(counts{{"create 409", "certificates"}: 2}, p.refusedSnapshot()); diff != "" {
+		t.Errorf("refused (-want +got):\n%s", diff)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -159,11 +160,14 @@ func contains(list []string, s string) bool {
 type countingProxy struct {
 	mu     sync.Mutex
 	counts counts
-	rp     *httputil.ReverseProxy
+	// refused counts the answers of 400 and above, keyed by "verb code"
+	// (a conflict is "update 409"): they explain retries and re-lists.
+	refused counts
+	rp      *httputil.ReverseProxy
 }
 
 func newCountingProxy(target *url.URL, transport http.RoundTripper) *countingProxy {
-	p := &countingProxy{counts: counts{}}
+	p := &countingProxy{counts: counts{}, refused: counts{}}
 	rp := httputil.NewSingleHostReverseProxy(target)
 	rp.Transport = transport
 	// Watches stream: flush every event at once.
@@ -177,15 +181,47 @@ func (p *countingProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.counts[k]++
 	p.mu.Unlock()
-	p.rp.ServeHTTP(w, r)
+	sw := &statusWriter{ResponseWriter: w}
+	p.rp.ServeHTTP(sw, r)
+	if sw.code >= http.StatusBadRequest {
+		p.mu.Lock()
+		p.refused[requestKey{Verb: k.Verb + " " + strconv.Itoa(sw.code), Resource: k.Resource}]++
+		p.mu.Unlock()
+	}
 }
 
 func (p *countingProxy) snapshot() counts {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make(counts, len(p.counts))
-	for k, v := range p.counts {
+	return copyCounts(p.counts)
+}
+
+func (p *countingProxy) refusedSnapshot() counts {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return copyCounts(p.refused)
+}
+
+func copyCounts(c counts) counts {
+	out := make(counts, len(c))
+	for k, v := range c {
 		out[k] = v
 	}
 	return out
 }
+
+// statusWriter remembers the status code of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.code == 0 {
+		s.code = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets the reverse proxy flush watch events through the wrapper.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
