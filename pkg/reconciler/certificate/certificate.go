@@ -32,6 +32,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrs "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/clock"
 
@@ -75,6 +76,8 @@ type Reconciler struct {
 	enqueueAfter func(obj interface{}, after time.Duration)
 	// stats receives reconcile outcomes and issuance latencies; nil: none.
 	stats StatsReporter
+	// recent stands in for the informer's copy of Certificates just created.
+	recent recentCreates
 	// warned holds, by KCert UID, the Ready=False reason and message last
 	// reported as a Warning event, until the KCert is no longer False.
 	warned sync.Map
@@ -206,19 +209,26 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 func (c *Reconciler) reconcileCertificate(ctx context.Context, kcert *v1alpha1.Certificate, desired *cmv1.Certificate) (*cmv1.Certificate, error) {
 	recorder := controller.GetEventRecorder(ctx)
 	certs := c.certManagerClient.CertmanagerV1().Certificates(desired.Namespace)
+	key := types.NamespacedName{Namespace: desired.Namespace, Name: desired.Name}
 
 	existing, err := c.certificateLister.Certificates(desired.Namespace).Get(desired.Name)
+	if apierrs.IsNotFound(err) {
+		if recent, ok := c.recent.lookup(key, kcert, c.clock.Now()); ok {
+			existing, err = recent, nil
+		}
+	}
 	if apierrs.IsNotFound(err) {
 		created, err := certs.Create(ctx, desired, metav1.CreateOptions{})
 		switch {
 		case err == nil:
+			c.recent.remember(created, c.clock.Now())
 			recorder.Eventf(kcert, corev1.EventTypeNormal, "Created",
 				"Created cert-manager Certificate %s/%s", desired.Namespace, desired.Name)
 			return created, nil
 		case apierrs.IsAlreadyExists(err):
-			// The cache lags behind our own create of a moment ago (the
-			// KCert's status event can beat the Certificate's), or another
-			// writer was faster: go on with the live object.
+			// The cache lags behind the API server (another replica's
+			// create, or ours past recentCreateTTL), or another writer was
+			// faster: go on with the live object.
 			existing, err = certs.Get(ctx, desired.Name, metav1.GetOptions{})
 			if err != nil {
 				return nil, fmt.Errorf("failed to get cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
@@ -237,26 +247,74 @@ func (c *Reconciler) reconcileCertificate(ctx context.Context, kcert *v1alpha1.C
 	if !metav1.IsControlledBy(existing, kcert) {
 		return nil, &notOwnedError{kind: "cert-manager Certificate", name: desired.Name, namespace: desired.Namespace}
 	}
-
-	if equality.Semantic.DeepEqual(existing.Spec, desired.Spec) &&
-		maps.Equal(existing.Labels, desired.Labels) &&
-		maps.Equal(existing.Annotations, desired.Annotations) {
+	if upToDate(existing, desired) {
 		return existing, nil
 	}
 
-	want := existing.DeepCopy()
-	want.Spec = desired.Spec
-	want.Labels = desired.Labels
-	want.Annotations = desired.Annotations
-	updated, err := certs.Update(ctx, want, metav1.UpdateOptions{})
-	if err != nil {
+	updated, wrote, err := c.updateCertificate(ctx, kcert, existing, desired)
+	var notOwned *notOwnedError
+	if errors.As(err, &notOwned) {
+		return nil, err
+	} else if apierrs.IsConflict(err) {
+		// Still stale after the retries: the workqueue tries again, and
+		// like Knative's generated reconcilers, a conflict is no warning.
+		return nil, err
+	} else if err != nil {
 		recorder.Eventf(kcert, corev1.EventTypeWarning, "UpdateFailed",
 			"Failed to update cert-manager Certificate %s/%s: %v", desired.Namespace, desired.Name, err)
 		return nil, fmt.Errorf("failed to update cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
 	}
-	recorder.Eventf(kcert, corev1.EventTypeNormal, "Updated",
-		"Updated cert-manager Certificate %s/%s", desired.Namespace, desired.Name)
+	if wrote {
+		recorder.Eventf(kcert, corev1.EventTypeNormal, "Updated",
+			"Updated cert-manager Certificate %s/%s", desired.Namespace, desired.Name)
+	}
 	return updated, nil
+}
+
+// upToDate reports whether the Certificate already has what this reconciler owns of it.
+func upToDate(existing, desired *cmv1.Certificate) bool {
+	return equality.Semantic.DeepEqual(existing.Spec, desired.Spec) &&
+		maps.Equal(existing.Labels, desired.Labels) &&
+		maps.Equal(existing.Annotations, desired.Annotations)
+}
+
+// updateCertificate writes desired's spec, labels and annotations over the
+// Certificate. cert-manager writes the status of its Certificates often, so
+// under load the cached copy is often stale: a conflict is not a failure but
+// a reason to read the live object and try again (knative.dev/pkg's retry
+// limit). wrote is false when the live object turned out to need no update.
+func (c *Reconciler) updateCertificate(ctx context.Context, kcert *v1alpha1.Certificate, existing, desired *cmv1.Certificate) (result *cmv1.Certificate, wrote bool, err error) {
+	certs := c.certManagerClient.CertmanagerV1().Certificates(desired.Namespace)
+	err = pkgreconciler.RetryUpdateConflicts(func(attempts int) error {
+		current := existing
+		if attempts > 0 {
+			live, err := certs.Get(ctx, desired.Name, metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			if !metav1.IsControlledBy(live, kcert) {
+				return &notOwnedError{kind: "cert-manager Certificate", name: desired.Name, namespace: desired.Namespace}
+			}
+			if upToDate(live, desired) {
+				result, wrote = live, false
+				return nil
+			}
+			current = live
+		}
+		want := current.DeepCopy()
+		want.Spec = desired.Spec
+		want.Labels = desired.Labels
+		want.Annotations = desired.Annotations
+		updated, err := certs.Update(ctx, want, metav1.UpdateOptions{})
+		if err == nil {
+			result, wrote = updated, true
+		}
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return result, wrote, nil
 }
 
 // notOwnedError says that an object this reconciler would manage already

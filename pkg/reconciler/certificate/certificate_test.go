@@ -256,6 +256,71 @@ func TestReconcile(t *testing.T) {
 				"failed to update cert-manager Certificate %s/%s: inducing failure for update certificates", testNS, testName),
 		},
 	}, {
+		// cert-manager writes its Certificates' status all the time: the
+		// cached copy is often stale, and a conflict is not a failure.
+		Name: "update: a conflict is retried on the live Certificate, without a warning",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(withDNSNames("new.default.example.com"), ready),
+			cmCert(kcert(), externalIssuer, cmReady),
+		},
+		WithReactors: []clientgotesting.ReactionFunc{conflictOnUpdate(1)},
+		WantUpdates: []clientgotesting.UpdateActionImpl{
+			certUpdate(cmCert(kcert(withDNSNames("new.default.example.com")), externalIssuer, cmReady)),
+			certUpdate(cmCert(kcert(withDNSNames("new.default.example.com")), externalIssuer, cmReady)),
+		},
+		WantEvents: []string{
+			event(corev1.EventTypeNormal, "Updated", "Updated cert-manager Certificate %s/%s", testNS, testName),
+		},
+	}, {
+		// Like Knative's generated reconcilers, a conflict is retried without a warning.
+		Name: "update: conflicts past the retry limit are retried later, still without a warning",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(withDNSNames("new.default.example.com"), ready),
+			cmCert(kcert(), externalIssuer, cmReady),
+		},
+		WithReactors: []clientgotesting.ReactionFunc{conflictOnUpdate(-1)},
+		WantErr:      true,
+		WantUpdates:  slices.Repeat([]clientgotesting.UpdateActionImpl{certUpdate(cmCert(kcert(withDNSNames("new.default.example.com")), externalIssuer, cmReady))}, 5),
+	}, {
+		Name: "update: after a conflict the live Certificate already has the change: no second write, no event",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(withDNSNames("new.default.example.com"), ready),
+			cmCert(kcert(), externalIssuer, cmReady),
+		},
+		WithReactors: []clientgotesting.ReactionFunc{
+			conflictOnUpdate(1),
+			getReturns(cmCert(kcert(withDNSNames("new.default.example.com")), externalIssuer, cmReady)),
+		},
+		WantUpdates: []clientgotesting.UpdateActionImpl{
+			certUpdate(cmCert(kcert(withDNSNames("new.default.example.com")), externalIssuer, cmReady)),
+		},
+	}, {
+		Name: "update: after a conflict the live Certificate is foreign: left untouched",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(withDNSNames("new.default.example.com"), ready),
+			cmCert(kcert(), externalIssuer, cmReady),
+		},
+		WithReactors: []clientgotesting.ReactionFunc{
+			conflictOnUpdate(1),
+			getReturns(cmCert(kcert(withDNSNames("someone.else.example.com")), localIssuer, foreign)),
+		},
+		WantErr: true,
+		WantUpdates: []clientgotesting.UpdateActionImpl{
+			certUpdate(cmCert(kcert(withDNSNames("new.default.example.com")), externalIssuer, cmReady)),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(withDNSNames("new.default.example.com"), withNotAfter, failed("NotOwned",
+				fmt.Sprintf("There is an existing cert-manager Certificate %q that we do not own.", testName)))),
+		},
+		WantEvents: []string{
+			event(corev1.EventTypeWarning, "NotOwned",
+				"cert-manager Certificate %s/%s already exists and is not controlled by this Certificate; it is left untouched", testNS, testName),
+		},
+	}, {
 		// With many workers, a KCert's own status event can beat the
 		// Certificate's add event: the cache does not show our create yet.
 		Name:         "create: the cache lags behind our own create; the live Certificate is used, no warning",
@@ -804,4 +869,82 @@ func createdMeanwhile(live *cmv1.Certificate) []clientgotesting.ReactionFunc {
 		})
 	}
 	return reactors
+}
+
+// conflictOnUpdate answers the first times updates of cert-manager
+// Certificates with a conflict (every one if times < 0).
+func conflictOnUpdate(times int) clientgotesting.ReactionFunc {
+	var mu sync.Mutex
+	return func(a clientgotesting.Action) (bool, runtime.Object, error) {
+		if a.GetVerb() != "update" || a.GetSubresource() != "" || a.GetResource().Group != cmv1.SchemeGroupVersion.Group {
+			return false, nil, nil
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if times == 0 {
+			return false, nil, nil
+		}
+		times--
+		return true, nil, apierrs.NewConflict(cmv1.Resource("certificates"), testName, errors.New("the object has been modified"))
+	}
+}
+
+// getReturns answers reads of cert-manager Certificates with live.
+func getReturns(live *cmv1.Certificate) clientgotesting.ReactionFunc {
+	return func(a clientgotesting.Action) (bool, runtime.Object, error) {
+		if a.GetVerb() != "get" || a.GetResource().Group != cmv1.SchemeGroupVersion.Group || a.GetResource().Resource != "certificates" {
+			return false, nil, nil
+		}
+		return true, live.DeepCopy(), nil
+	}
+}
+
+// A reconcile that runs before the informer shows the Certificate this
+// replica just created neither creates it again nor warns; past
+// recentCreateTTL it tries, and AlreadyExists is no failure either.
+func TestCreatedCertificateIsNotCreatedAgain(t *testing.T) {
+	ls := rtesting.NewListers(clusterIssuers(), OwnerUIDIndexers) // no Certificate: a cache that never catches up
+	ctx, cmClient := fakecmclient.With(context.Background())
+	recorder := record.NewFakeRecorder(10)
+	ctx = config.ToContext(controller.WithEventRecorder(ctx, recorder), testConfig())
+	clk := clocktesting.NewFakePassiveClock(now)
+	r := &Reconciler{
+		certManagerClient:   cmClient,
+		certificateLister:   ls.GetCertificateLister(),
+		issuerLister:        ls.GetIssuerLister(),
+		clusterIssuerLister: ls.GetClusterIssuerLister(),
+		owned:               &ownedIndex{},
+		clock:               clk,
+		enqueueAfter:        func(interface{}, time.Duration) {},
+	}
+	creates := func() int {
+		n := 0
+		for _, a := range cmClient.Actions() {
+			if a.GetVerb() == "create" {
+				n++
+			}
+		}
+		return n
+	}
+
+	for i, step := range []struct {
+		after       time.Duration
+		wantCreates int
+	}{{0, 1}, {time.Second, 1}, {recentCreateTTL, 2}} {
+		clk.SetTime(now.Add(step.after))
+		if err := r.ReconcileKind(ctx, kcert()); err != nil {
+			t.Fatalf("reconcile %d: %v", i, err)
+		}
+		if got := creates(); got != step.wantCreates {
+			t.Errorf("reconcile %d, %v after the first: %d creates in all, want %d", i, step.after, got, step.wantCreates)
+		}
+	}
+	close(recorder.Events)
+	var events []string
+	for e := range recorder.Events {
+		events = append(events, e)
+	}
+	if want := []string{event(corev1.EventTypeNormal, "Created", "Created cert-manager Certificate %s/%s", testNS, testName)}; !slices.Equal(events, want) {
+		t.Errorf("events = %q, want %q", events, want)
+	}
 }

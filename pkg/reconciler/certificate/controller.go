@@ -167,6 +167,8 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	// A Certificate of the KCert's name, ours or foreign: a foreign one's
 	// deletion must let the NotOwned KCert proceed.
 	certInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfCertificate)))
+	// Once the cache shows a Certificate this replica created, it is the truth again.
+	certInformer.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: r.recent.seen, DeleteFunc: r.recent.seen})
 	// Challenges and their solver Services drive status.http01Challenges.
 	challengeInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfChallenge)))
 	serviceInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfSolverService)))

@@ -1,0 +1,79 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package certificate
+
+import (
+	"sync"
+	"time"
+
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/cache"
+)
+
+// recentCreateTTL bounds how long a created Certificate stands in for the
+// informer's copy. Past it, a Certificate the informer never showed was
+// deleted meanwhile, and is created again.
+const recentCreateTTL = 30 * time.Second
+
+// recentCreates remembers the cert-manager Certificates this replica created
+// until its informer shows them. With many workers, a KCert's next reconcile
+// (triggered by its own status update) often starts before the Certificate's
+// add event has reached the cache: without this it would create the
+// Certificate again, get AlreadyExists and read it back, spending two
+// requests of the client's QPS on nothing. The zero value is ready to use.
+type recentCreates struct {
+	m sync.Map // types.NamespacedName → recentCreate
+}
+
+type recentCreate struct {
+	cert *cmv1.Certificate
+	at   time.Time
+}
+
+// remember records a Certificate this replica has just created.
+func (r *recentCreates) remember(cert *cmv1.Certificate, now time.Time) {
+	r.m.Store(types.NamespacedName{Namespace: cert.Namespace, Name: cert.Name}, recentCreate{cert: cert, at: now})
+}
+
+// lookup returns the Certificate of that name created for owner less than
+// recentCreateTTL ago. One created for an earlier KCert of the same name
+// does not count: that KCert's deletion may be taking it away.
+func (r *recentCreates) lookup(key types.NamespacedName, owner metav1.Object, now time.Time) (*cmv1.Certificate, bool) {
+	v, ok := r.m.Load(key)
+	if !ok {
+		return nil, false
+	}
+	rc := v.(recentCreate)
+	if now.Sub(rc.at) >= recentCreateTTL || !metav1.IsControlledBy(rc.cert, owner) {
+		r.m.CompareAndDelete(key, v)
+		return nil, false
+	}
+	return rc.cert, true
+}
+
+// seen is the Certificate informer's handler: once the cache shows a
+// Certificate, or its deletion, the cache is the truth again.
+func (r *recentCreates) seen(obj interface{}) {
+	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = tombstone.Obj
+	}
+	if cert, ok := obj.(*cmv1.Certificate); ok {
+		r.m.Delete(types.NamespacedName{Namespace: cert.Namespace, Name: cert.Name})
+	}
+}
