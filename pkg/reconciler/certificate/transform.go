@@ -20,34 +20,48 @@ import (
 	acmev1 "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/cache"
 )
 
 // trimForCache drops what the controller never reads before an object enters
 // an informer's cache, so that memory grows with the number of objects and
-// not with their payloads (BENCHMARKS.md, RSS):
+// not with their payloads (BENCHMARKS.md, Memory):
 //   - managedFields, on every object: an update sent without them leaves
 //     the server's copy unchanged;
-//   - the PEM payloads of CertificateRequests and Orders, which are only
-//     followed as links in the owner chain Certificate → CertificateRequest
-//     → Order → Challenge.
+//   - all but the links of CertificateRequests and Orders, which are only
+//     followed in the owner chain Certificate → CertificateRequest → Order
+//     → Challenge (their PEM payloads were most of the cache);
+//   - of a Challenge, all but what status.http01Challenges is made of.
 //
 // It mutates in place, which client-go allows since v1.27, and is idempotent.
 func trimForCache(obj interface{}) (interface{}, error) {
 	switch o := obj.(type) {
 	case *cmv1.CertificateRequest:
-		o.Spec.Request = nil
-		o.Status.Certificate = nil
-		o.Status.CA = nil
+		*o = cmv1.CertificateRequest{TypeMeta: o.TypeMeta, ObjectMeta: linksOnly(o.ObjectMeta)}
 	case *acmev1.Order:
-		o.Spec.Request = nil
-		o.Status.Certificate = nil
+		*o = acmev1.Order{TypeMeta: o.TypeMeta, ObjectMeta: linksOnly(o.ObjectMeta)}
+	case *acmev1.Challenge:
+		o.Spec = acmev1.ChallengeSpec{Type: o.Spec.Type, DNSName: o.Spec.DNSName, Token: o.Spec.Token}
 	}
 	// Tombstones and unknown types pass through untouched.
 	if m, err := meta.Accessor(obj); err == nil {
 		m.SetManagedFields(nil)
 	}
 	return obj, nil
+}
+
+// linksOnly keeps the identity and owner references of an object.
+func linksOnly(m metav1.ObjectMeta) metav1.ObjectMeta {
+	return metav1.ObjectMeta{
+		Namespace:         m.Namespace,
+		Name:              m.Name,
+		UID:               m.UID,
+		ResourceVersion:   m.ResourceVersion,
+		Generation:        m.Generation,
+		DeletionTimestamp: m.DeletionTimestamp,
+		OwnerReferences:   m.OwnerReferences,
+	}
 }
 
 // setTrimTransform installs trimForCache on informers that have not started.

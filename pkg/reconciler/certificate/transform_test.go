@@ -47,26 +47,37 @@ func objectMeta() metav1.ObjectMeta {
 func TestTrimForCache(t *testing.T) {
 	trimmedMeta := objectMeta()
 	trimmedMeta.ManagedFields = nil
+	linkMeta := func() metav1.ObjectMeta {
+		m := objectMeta()
+		m.Labels = map[string]string{"app": "x"}
+		m.Annotations = map[string]string{"cert-manager.io/certificate-name": testName}
+		m.Finalizers = []string{"f"}
+		return m
+	}
+	links := metav1.ObjectMeta{Namespace: testNS, Name: "x", UID: "uid-x", OwnerReferences: objectMeta().OwnerReferences}
 	challengeSpec := acmev1.ChallengeSpec{Type: acmev1.ACMEChallengeTypeHTTP01, DNSName: "a.example.com", Token: "tok"}
+	fullChallengeSpec := challengeSpec
+	fullChallengeSpec.Key = "key-authorization"
+	fullChallengeSpec.URL = "https://acme/chall/1"
+	fullChallengeSpec.Solver = acmev1.ACMEChallengeSolver{HTTP01: &acmev1.ACMEChallengeSolverHTTP01{}}
 	tests := []struct {
 		name    string
 		in, out interface{}
 	}{{
-		name: "certificate request: payloads and managedFields go, the owner chain stays",
-		in: &cmv1.CertificateRequest{ObjectMeta: objectMeta(),
+		name: "certificate request: only the owner chain's links stay",
+		in: &cmv1.CertificateRequest{ObjectMeta: linkMeta(),
 			Spec:   cmv1.CertificateRequestSpec{Request: []byte("csr"), IssuerRef: externalIssuer},
 			Status: cmv1.CertificateRequestStatus{Certificate: []byte("crt"), CA: []byte("ca")}},
-		out: &cmv1.CertificateRequest{ObjectMeta: trimmedMeta, Spec: cmv1.CertificateRequestSpec{IssuerRef: externalIssuer}},
+		out: &cmv1.CertificateRequest{ObjectMeta: links},
 	}, {
-		name: "order: payloads go, the URL stays",
-		in: &acmev1.Order{ObjectMeta: objectMeta(), Spec: acmev1.OrderSpec{Request: []byte("csr"), DNSNames: []string{"a"}},
+		name: "order: only the owner chain's links stay",
+		in: &acmev1.Order{ObjectMeta: linkMeta(), Spec: acmev1.OrderSpec{Request: []byte("csr"), DNSNames: []string{"a"}},
 			Status: acmev1.OrderStatus{Certificate: []byte("crt"), URL: "https://acme/order/1"}},
-		out: &acmev1.Order{ObjectMeta: trimmedMeta, Spec: acmev1.OrderSpec{DNSNames: []string{"a"}},
-			Status: acmev1.OrderStatus{URL: "https://acme/order/1"}},
+		out: &acmev1.Order{ObjectMeta: links},
 	}, {
 		name: "challenge: the fields of status.http01Challenges stay",
-		in:   &acmev1.Challenge{ObjectMeta: objectMeta(), Spec: challengeSpec},
-		out:  &acmev1.Challenge{ObjectMeta: trimmedMeta, Spec: challengeSpec},
+		in:   &acmev1.Challenge{ObjectMeta: objectMeta(), Spec: fullChallengeSpec, Status: acmev1.ChallengeStatus{Presented: true}},
+		out:  &acmev1.Challenge{ObjectMeta: trimmedMeta, Spec: challengeSpec, Status: acmev1.ChallengeStatus{Presented: true}},
 	}, {
 		name: "any other object loses only managedFields",
 		in:   &corev1.Service{ObjectMeta: objectMeta(), Spec: corev1.ServiceSpec{ClusterIP: "10.0.0.1"}},
