@@ -86,6 +86,9 @@ func (r *requeues) record(_ interface{}, d time.Duration) {
 
 type requeuesKey struct{}
 
+// innerKey hands a test the Reconciler behind Knative's generated one.
+type innerKey struct{}
+
 // staticStore hands the reconciler a fixed Config.
 type staticStore struct{ cfg *config.Config }
 
@@ -118,6 +121,9 @@ func newTestReconciler(ctx context.Context, ls *rtesting.Listers, _ configmap.Wa
 	}
 	if stats, ok := ctx.Value(statsKey{}).(*fakeStats); ok {
 		r.stats = stats
+	}
+	if inner, ok := ctx.Value(innerKey{}).(**Reconciler); ok {
+		*inner = r
 	}
 	return kcertreconciler.NewReconciler(ctx, logging.FromContext(ctx), fakenetworkingclient.Get(ctx),
 		ls.GetKnativeCertificateLister(), controller.GetEventRecorder(ctx), r, testClass,
