@@ -38,7 +38,10 @@ const recentCreateTTL = 30 * time.Second
 // Certificate again, get AlreadyExists and read it back, spending two
 // requests of the client's QPS on nothing. The zero value is ready to use.
 type recentCreates struct {
-	m sync.Map // types.NamespacedName → recentCreate
+	mu      sync.Mutex
+	entries map[types.NamespacedName]recentCreate
+	// swept is when expired entries were last dropped.
+	swept time.Time
 }
 
 type recentCreate struct {
@@ -48,20 +51,39 @@ type recentCreate struct {
 
 // remember records a Certificate this replica has just created.
 func (r *recentCreates) remember(cert *cmv1.Certificate, now time.Time) {
-	r.m.Store(types.NamespacedName{Namespace: cert.Namespace, Name: cert.Name}, recentCreate{cert: cert, at: now})
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.entries == nil {
+		r.entries = make(map[types.NamespacedName]recentCreate)
+	}
+	// The informer can show a Certificate before its create call returns;
+	// that entry is never seen again, so expired entries are dropped here,
+	// at most once per TTL, to keep the map as small as the window.
+	if now.Sub(r.swept) >= recentCreateTTL {
+		for key, rc := range r.entries {
+			if now.Sub(rc.at) >= recentCreateTTL {
+				delete(r.entries, key)
+			}
+		}
+		r.swept = now
+	}
+	cert = cert.DeepCopy()
+	cert.ManagedFields = nil
+	r.entries[types.NamespacedName{Namespace: cert.Namespace, Name: cert.Name}] = recentCreate{cert: cert, at: now}
 }
 
 // lookup returns the Certificate of that name created for owner less than
 // recentCreateTTL ago. One created for an earlier KCert of the same name
 // does not count: that KCert's deletion may be taking it away.
 func (r *recentCreates) lookup(key types.NamespacedName, owner metav1.Object, now time.Time) (*cmv1.Certificate, bool) {
-	v, ok := r.m.Load(key)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rc, ok := r.entries[key]
 	if !ok {
 		return nil, false
 	}
-	rc := v.(recentCreate)
 	if now.Sub(rc.at) >= recentCreateTTL || !metav1.IsControlledBy(rc.cert, owner) {
-		r.m.CompareAndDelete(key, v)
+		delete(r.entries, key)
 		return nil, false
 	}
 	return rc.cert, true
@@ -74,6 +96,8 @@ func (r *recentCreates) seen(obj interface{}) {
 		obj = tombstone.Obj
 	}
 	if cert, ok := obj.(*cmv1.Certificate); ok {
-		r.m.Delete(types.NamespacedName{Namespace: cert.Namespace, Name: cert.Name})
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		delete(r.entries, types.NamespacedName{Namespace: cert.Namespace, Name: cert.Name})
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/cache"
@@ -65,7 +66,7 @@ func TestRecentCreates(t *testing.T) {
 				tc.before(&r)
 			}
 			got, ok := r.lookup(key, tc.owner, now.Add(tc.after))
-			if ok != tc.want || (ok && got != created) {
+			if ok != tc.want || (ok && !equality.Semantic.DeepEqual(got, created)) {
 				t.Fatalf("lookup = %v, %v; want found %v", got, ok, tc.want)
 			}
 			if !tc.want {
@@ -80,5 +81,33 @@ func TestRecentCreates(t *testing.T) {
 	var zero recentCreates
 	if _, ok := zero.lookup(key, owner, now); ok {
 		t.Error("the zero value finds a Certificate")
+	}
+}
+
+// Entries the informer showed before remember ran are never seen again:
+// they are swept out once they expire, and what is kept has no managedFields.
+func TestRecentCreatesSweep(t *testing.T) {
+	var r recentCreates
+	early := cmCert(kcert(), externalIssuer)
+	early.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: "net-certmanager"}}
+	r.remember(early, now)
+	if got := r.entries[types.NamespacedName{Namespace: early.Namespace, Name: early.Name}].cert; got.ManagedFields != nil {
+		t.Errorf("kept managedFields %v", got.ManagedFields)
+	}
+	if early.ManagedFields == nil {
+		t.Error("the caller's Certificate lost its managedFields")
+	}
+
+	later := cmCert(kcert(), externalIssuer)
+	later.Name = "later"
+	r.remember(later, now.Add(recentCreateTTL/2))
+	if len(r.entries) != 2 {
+		t.Fatalf("%d entries inside the TTL, want 2", len(r.entries))
+	}
+	latest := later.DeepCopy()
+	latest.Name = "latest"
+	r.remember(latest, now.Add(recentCreateTTL))
+	if _, ok := r.entries[types.NamespacedName{Namespace: early.Namespace, Name: early.Name}]; ok || len(r.entries) != 2 {
+		t.Errorf("entries after a TTL = %v, want the expired one swept and 2 left", r.entries)
 	}
 }
