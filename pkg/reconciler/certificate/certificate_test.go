@@ -29,6 +29,7 @@ import (
 	acmev1 "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	cmclientset "github.com/cert-manager/cert-manager/pkg/client/clientset/versioned"
 	corev1 "k8s.io/api/core/v1"
 	apierrs "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -36,6 +37,7 @@ import (
 	clientgotesting "k8s.io/client-go/testing"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
+	"k8s.io/utils/clock"
 	clocktesting "k8s.io/utils/clock/testing"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
@@ -809,15 +811,7 @@ func TestPermanentErrors(t *testing.T) {
 				cmClient.PrependReactor("*", "*", tc.reactor)
 			}
 			ctx = controller.WithEventRecorder(ctx, record.NewFakeRecorder(10))
-			r := &Reconciler{
-				certManagerClient:   cmClient,
-				certificateLister:   ls.GetCertificateLister(),
-				issuerLister:        ls.GetIssuerLister(),
-				clusterIssuerLister: ls.GetClusterIssuerLister(),
-				owned:               &ownedIndex{},
-				clock:               clocktesting.NewFakePassiveClock(now),
-				enqueueAfter:        func(interface{}, time.Duration) {},
-			}
+			r := bareReconciler(&ls, cmClient, clocktesting.NewFakePassiveClock(now))
 			if tc.cfg != nil {
 				ctx = config.ToContext(ctx, tc.cfg)
 			}
@@ -832,6 +826,20 @@ func TestPermanentErrors(t *testing.T) {
 				t.Error("Ready is True after an error")
 			}
 		})
+	}
+}
+
+// bareReconciler is a Reconciler called directly, without Knative's
+// generated one around it, and without owned objects.
+func bareReconciler(ls *rtesting.Listers, cmClient cmclientset.Interface, clk clock.PassiveClock) *Reconciler {
+	return &Reconciler{
+		certManagerClient:   cmClient,
+		certificateLister:   ls.GetCertificateLister(),
+		issuerLister:        ls.GetIssuerLister(),
+		clusterIssuerLister: ls.GetClusterIssuerLister(),
+		owned:               &ownedIndex{},
+		clock:               clk,
+		enqueueAfter:        func(interface{}, time.Duration) {},
 	}
 }
 
@@ -857,24 +865,22 @@ func TestForgetDropsTheLastWarning(t *testing.T) {
 // AlreadyExists and reads return live, as when the informer cache lags
 // behind the API server. A nil live leaves reads to later reactors.
 func createdMeanwhile(live *cmv1.Certificate) []clientgotesting.ReactionFunc {
-	isCertManager := func(a clientgotesting.Action) bool {
-		return a.GetResource().Group == cmv1.SchemeGroupVersion.Group && a.GetResource().Resource == "certificates"
-	}
 	reactors := []clientgotesting.ReactionFunc{func(a clientgotesting.Action) (bool, runtime.Object, error) {
-		if a.GetVerb() != "create" || !isCertManager(a) {
+		if a.GetVerb() != "create" || !isCertManagerCertificate(a) {
 			return false, nil, nil
 		}
 		return true, nil, apierrs.NewAlreadyExists(cmv1.Resource("certificates"), a.(clientgotesting.CreateAction).GetObject().(*cmv1.Certificate).Name)
 	}}
 	if live != nil {
-		reactors = append(reactors, func(a clientgotesting.Action) (bool, runtime.Object, error) {
-			if a.GetVerb() != "get" || !isCertManager(a) {
-				return false, nil, nil
-			}
-			return true, live.DeepCopy(), nil
-		})
+		reactors = append(reactors, getReturns(live))
 	}
 	return reactors
+}
+
+// isCertManagerCertificate tells cert-manager's Certificates from Knative's,
+// which the fake clients' reactors also see as "certificates".
+func isCertManagerCertificate(a clientgotesting.Action) bool {
+	return a.GetResource().Group == cmv1.SchemeGroupVersion.Group && a.GetResource().Resource == "certificates"
 }
 
 // conflictOnUpdate answers the first times updates of cert-manager
@@ -882,7 +888,7 @@ func createdMeanwhile(live *cmv1.Certificate) []clientgotesting.ReactionFunc {
 func conflictOnUpdate(times int) clientgotesting.ReactionFunc {
 	var mu sync.Mutex
 	return func(a clientgotesting.Action) (bool, runtime.Object, error) {
-		if a.GetVerb() != "update" || a.GetSubresource() != "" || a.GetResource().Group != cmv1.SchemeGroupVersion.Group {
+		if a.GetVerb() != "update" || a.GetSubresource() != "" || !isCertManagerCertificate(a) {
 			return false, nil, nil
 		}
 		mu.Lock()
@@ -898,7 +904,7 @@ func conflictOnUpdate(times int) clientgotesting.ReactionFunc {
 // getReturns answers reads of cert-manager Certificates with live.
 func getReturns(live *cmv1.Certificate) clientgotesting.ReactionFunc {
 	return func(a clientgotesting.Action) (bool, runtime.Object, error) {
-		if a.GetVerb() != "get" || a.GetResource().Group != cmv1.SchemeGroupVersion.Group || a.GetResource().Resource != "certificates" {
+		if a.GetVerb() != "get" || !isCertManagerCertificate(a) {
 			return false, nil, nil
 		}
 		return true, live.DeepCopy(), nil
@@ -914,15 +920,7 @@ func TestCreatedCertificateIsNotCreatedAgain(t *testing.T) {
 	recorder := record.NewFakeRecorder(10)
 	ctx = config.ToContext(controller.WithEventRecorder(ctx, recorder), testConfig())
 	clk := clocktesting.NewFakePassiveClock(now)
-	r := &Reconciler{
-		certManagerClient:   cmClient,
-		certificateLister:   ls.GetCertificateLister(),
-		issuerLister:        ls.GetIssuerLister(),
-		clusterIssuerLister: ls.GetClusterIssuerLister(),
-		owned:               &ownedIndex{},
-		clock:               clk,
-		enqueueAfter:        func(interface{}, time.Duration) {},
-	}
+	r := bareReconciler(&ls, cmClient, clk)
 	creates := func() int {
 		n := 0
 		for _, a := range cmClient.Actions() {
