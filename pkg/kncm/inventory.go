@@ -18,10 +18,7 @@ package kncm
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
-	"encoding/pem"
 	"fmt"
 	"sort"
 	"strconv"
@@ -296,33 +293,6 @@ func currentRequest(crs []cmv1.CertificateRequest, certName string, revision int
 	return nil
 }
 
-// splitChain returns the first certificate of a PEM chain and the rest.
-func splitChain(data []byte) (*x509.Certificate, []*x509.Certificate) {
-	certs := parseCerts(data)
-	if len(certs) == 0 {
-		return nil, nil
-	}
-	return certs[0], certs[1:]
-}
-
-// parseCerts returns every certificate of a PEM bundle, expired or not.
-func parseCerts(data []byte) []*x509.Certificate {
-	var out []*x509.Certificate
-	for rest := data; ; {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			return out
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		if c, err := x509.ParseCertificate(b.Bytes); err == nil {
-			out = append(out, c)
-		}
-	}
-}
-
 func loadIssuers(ctx context.Context, c Clients, o Options, inv *Inventory) {
 	for _, kr := range inv.Config.Refs() {
 		ref := kr.Ref
@@ -481,20 +451,4 @@ func loadBundle(ctx context.Context, c Clients, ns string, now time.Time) Bundle
 	}
 	sort.Strings(info.ConfigMaps)
 	return info
-}
-
-// Fingerprint is the SHA-256 of a certificate, in hex.
-func Fingerprint(c *x509.Certificate) string {
-	sum := sha256.Sum256(c.Raw)
-	return hex.EncodeToString(sum[:])
-}
-
-// Name is how a CA is shown: its common name (or subject) and the start of
-// its fingerprint.
-func Name(c *x509.Certificate) string {
-	n := c.Subject.CommonName
-	if n == "" {
-		n = c.Subject.String()
-	}
-	return fmt.Sprintf("%q (sha256 %s)", n, Fingerprint(c)[:12])
 }

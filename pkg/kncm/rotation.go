@@ -137,33 +137,16 @@ func OldCAs(inv *Inventory, o RotationOptions, newCAs []*x509.Certificate) []*x5
 	return out
 }
 
-func containsCert(list []*x509.Certificate, c *x509.Certificate) bool {
-	for _, x := range list {
-		if x.Equal(c) {
-			return true
-		}
-	}
-	return false
-}
-
-// trustedBy says whether c is one of cas or chains to one of them.
-func trustedBy(c *x509.Certificate, cas []*x509.Certificate) bool {
-	if len(cas) == 0 {
-		return false
-	}
-	return bundleHolds(BundleInfo{Certificates: cas}, c)
-}
-
 // Rotation walks the seed's nine steps of "Trust during rotation".
 func Rotation(inv *Inventory, o Options, ro RotationOptions, now time.Time) RotationReport {
 	var r RotationReport
 	newCAs := NewCAs(inv, ro)
 	oldCAs := OldCAs(inv, ro, newCAs)
 	for _, c := range newCAs {
-		r.NewCAs = append(r.NewCAs, CAInfo{Name: Name(c), NotAfter: c.NotAfter, Expired: now.After(c.NotAfter)})
+		r.NewCAs = append(r.NewCAs, CAInfo{Name: CertDisplayName(c), NotAfter: c.NotAfter, Expired: now.After(c.NotAfter)})
 	}
 	for _, c := range oldCAs {
-		r.OldCAs = append(r.OldCAs, CAInfo{Name: Name(c), NotAfter: c.NotAfter, Expired: now.After(c.NotAfter)})
+		r.OldCAs = append(r.OldCAs, CAInfo{Name: CertDisplayName(c), NotAfter: c.NotAfter, Expired: now.After(c.NotAfter)})
 	}
 
 	// Counts.
@@ -197,13 +180,13 @@ func Rotation(inv *Inventory, o Options, ro RotationOptions, now time.Time) Rota
 	for _, b := range inv.Bundles {
 		hasNew := len(newCAs) > 0
 		for _, c := range newCAs {
-			hasNew = hasNew && bundleHolds(b, c)
+			hasNew = hasNew && trustedBy(c, b.Certificates)
 		}
 		hasOld := true
 		oldHere := false
 		for _, c := range oldCAs {
 			held := containsCert(b.Certificates, c)
-			hasOld = hasOld && bundleHolds(b, c)
+			hasOld = hasOld && trustedBy(c, b.Certificates)
 			oldHere = oldHere || held
 		}
 		if !hasNew {
@@ -278,7 +261,7 @@ func Rotation(inv *Inventory, o Options, ro RotationOptions, now time.Time) Rota
 	for _, is := range inv.Issuers {
 		switch {
 		case is.CA != nil:
-			points = append(points, fmt.Sprintf("%s → %s", is.Describe(), Name(is.CA)))
+			points = append(points, fmt.Sprintf("%s → %s", is.Describe(), CertDisplayName(is.CA)))
 			allNew = allNew && trustedBy(is.CA, newCAs)
 		case is.CAError != "":
 			points = append(points, fmt.Sprintf("%s → unknown (%s)", is.Describe(), is.CAError))
