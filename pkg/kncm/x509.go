@@ -111,6 +111,16 @@ func trustedBy(c *x509.Certificate, cas []*x509.Certificate) bool {
 	return err == nil
 }
 
+// trustsAll says whether a bundle of roots trusts every one of cas.
+func trustsAll(roots, cas []*x509.Certificate) bool {
+	for _, c := range cas {
+		if !trustedBy(c, roots) {
+			return false
+		}
+	}
+	return true
+}
+
 // caIssued says whether the KCert's certificate came from an issuer that
 // names its CA (status.ca: CA, self-signed, Vault...). ACME issuers leave it
 // empty: those certificates are trusted through public roots, not through
@@ -134,8 +144,7 @@ func anchor(kc KCertInfo) *x509.Certificate {
 	if !caIssued(kc) {
 		return nil
 	}
-	roots := append(slices.Clone(kc.Intermediates), kc.CA...)
-	chains, err := verifyAtIssuance(kc.Leaf, roots, kc.Intermediates)
+	chains, err := verifyAtIssuance(kc.Leaf, slices.Concat(kc.Intermediates, kc.CA), kc.Intermediates)
 	if err != nil {
 		return nil
 	}
