@@ -67,6 +67,9 @@ type Options struct {
 	Namespaces []string
 	// ControllerName is the controller's Deployment and lease prefix.
 	ControllerName string
+	// CertificateClass, if set, is the class the controller serves, instead
+	// of what its Deployment says (for a controller run without one).
+	CertificateClass string
 }
 
 // DefaultOptions are those of a standard installation.
@@ -95,6 +98,7 @@ type Inventory struct {
 	Controller ControllerInfo
 	KCerts     []KCertInfo
 	Bundles    []BundleInfo
+	Serving    ServingInfo
 }
 
 // IssuerInfo is one issuer a config key refers to, as seen from one
@@ -216,6 +220,9 @@ func Load(ctx context.Context, c Clients, o Options, now time.Time) (*Inventory,
 	for _, ns := range bundleNamespaces(ctx, c, o, inv) {
 		inv.Bundles = append(inv.Bundles, loadBundle(ctx, c, ns, now))
 	}
+
+	// 7. The class handover with Serving, and our webhook.
+	inv.Serving = loadServing(ctx, c, o)
 	return inv, nil
 }
 
