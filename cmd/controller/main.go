@@ -33,18 +33,17 @@ import (
 	"knative.dev/pkg/signals"
 
 	"knative.dev/net-certmanager/pkg/reconciler/certificate"
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 )
 
 // component names the controller in logs, metrics and leader election
 // Lease names (see README, Operating).
 const component = "net-certmanager-controller"
 
-// classEnv sets the certificate class when --certificate-class is not given.
-const classEnv = "CERTIFICATE_CLASS"
-
 func main() {
-	class := flag.String("certificate-class", envOr(classEnv, certificate.DefaultCertificateClass),
-		"the networking.knative.dev/certificate.class of the Knative Certificates this controller serves (env "+classEnv+")")
+	// The environment variable sets the class when the flag is not given.
+	class := flag.String(config.CertificateClassFlag, envOr(config.CertificateClassEnv, certificate.DefaultCertificateClass),
+		"the networking.knative.dev/certificate.class of the Knative Certificates this controller serves (env "+config.CertificateClassEnv+")")
 	workersFlag := flag.String("workers", os.Getenv(workersEnv),
 		fmt.Sprintf("reconcile workers, 1 to %d (env %s; default %d)", maxWorkers, workersEnv, defaultWorkers))
 

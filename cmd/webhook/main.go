@@ -47,9 +47,6 @@ const (
 	// serviceName and secretName are declared in config/.
 	serviceName = "net-certmanager-webhook"
 	secretName  = "net-certmanager-webhook-certs"
-	// configWebhookName is the ValidatingWebhookConfiguration (and its one
-	// webhook) that config/500-webhook-configuration.yaml declares.
-	configWebhookName = "config.webhook.net-certmanager.knative.dev"
 	// configWebhookPath is where the apiserver sends config-certmanager.
 	configWebhookPath = "/config-validation"
 	defaultPort       = 8443
@@ -64,7 +61,7 @@ func newConfigValidationController(ctx context.Context, _ configmap.Watcher) *co
 		ClusterIssuerLister: clusterissuerinformer.Get(ctx).Lister(),
 		IssuerLister:        issuerinformer.Get(ctx).Lister(),
 	}
-	return configmaps.NewAdmissionController(ctx, configWebhookName, configWebhookPath,
+	return configmaps.NewAdmissionController(ctx, webhook.ConfigWebhookName, configWebhookPath,
 		configmap.Constructors{
 			config.CertManagerConfigName: webhook.NewConfigValidator(system.Namespace(), lookup),
 		})

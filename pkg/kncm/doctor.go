@@ -57,6 +57,9 @@ func Doctor(inv *Inventory, o Options, now time.Time) DoctorReport {
 		add(c)
 	}
 	add(controllerCheck(inv, o))
+	for _, c := range servingChecks(inv.Serving, o) {
+		add(c)
+	}
 	for _, c := range bundleChecks(inv) {
 		add(c)
 	}

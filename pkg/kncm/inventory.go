@@ -53,6 +53,9 @@ type Options struct {
 	Namespaces []string
 	// ControllerName is the controller's Deployment and lease prefix.
 	ControllerName string
+	// CertificateClass, if set, is the class the controller serves, instead
+	// of what its Deployment says (for a controller run without one).
+	CertificateClass string
 }
 
 // DefaultOptions are those of a standard installation.
@@ -81,6 +84,7 @@ type Inventory struct {
 	Controller ControllerInfo
 	KCerts     []KCertInfo
 	Bundles    []BundleInfo
+	Serving    ServingInfo
 }
 
 // IssuerInfo is one issuer a config key refers to, as seen from one

@@ -117,6 +117,7 @@ func newWorld(t *testing.T) *world {
 		&coordinationv1.Lease{ObjectMeta: metav1.ObjectMeta{Namespace: "knative-serving", Name: "net-certmanager-controller.knative.dev.net-certmanager.pkg.reconciler.certificate.reconciler.00-of-01"},
 			Spec: coordinationv1.LeaseSpec{HolderIdentity: ptr.To("me"), LeaseDurationSeconds: ptr.To[int32](15), RenewTime: &metav1.MicroTime{Time: now.Add(-3 * time.Second)}}},
 	)
+	w.kube = append(w.kube, servingObjects()...)
 	return w
 }
 
@@ -179,6 +180,7 @@ func (w *world) kcert(t *testing.T, name string, signer *ca, issuing bool) {
 
 func (w *world) clients() (Clients, *cmfake.Clientset) {
 	kube := fakekube.NewSimpleClientset(w.kube...)
+	addWebhookReactor(kube, webhookDenies)
 	kube.Discovery().(*fakediscovery.FakeDiscovery).Resources = []*metav1.APIResourceList{{GroupVersion: "cert-manager.io/v1", APIResources: w.resources}}
 	cm := cmfake.NewSimpleClientset(w.cm...)
 	return Clients{Kube: kube, CM: cm, Net: netfake.NewSimpleClientset(w.net...)}, cm

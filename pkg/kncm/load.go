@@ -89,6 +89,9 @@ func Load(ctx context.Context, c Clients, o Options, now time.Time) (*Inventory,
 	for _, ns := range bundleNamespaces(ctx, c, o, inv) {
 		inv.Bundles = append(inv.Bundles, loadBundle(ctx, c, ns, now))
 	}
+
+	// 7. The class handover with Serving, and our webhook.
+	inv.Serving = loadServing(ctx, c, o)
 	return inv, nil
 }
 

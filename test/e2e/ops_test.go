@@ -34,6 +34,7 @@ import (
 	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	netcfg "knative.dev/networking/pkg/config"
+	nettest "knative.dev/networking/test"
 )
 
 // Prometheus names of the controller's metrics (README, Operating).
@@ -308,13 +309,13 @@ func (e *opsEnv) bucketHolders(t *testing.T) map[string]string {
 	return out
 }
 
-// createKCert creates an external-domain KCert of the default class.
+// createKCert creates an external-domain KCert of the class under test.
 func (c *clients) createKCert(ns, name string, dnsNames ...string) (*v1alpha1.Certificate, error) {
 	kc := &v1alpha1.Certificate{
 		ObjectMeta: metav1.ObjectMeta{
 			Name:        name,
 			Namespace:   ns,
-			Annotations: map[string]string{networking.CertificateClassAnnotationKey: netcfg.CertManagerCertificateClassName},
+			Annotations: map[string]string{networking.CertificateClassAnnotationKey: nettest.NetworkingFlags.CertificateClass},
 			Labels:      map[string]string{networking.CertificateTypeLabelKey: string(netcfg.CertificateExternalDomain)},
 		},
 		Spec: v1alpha1.CertificateSpec{DNSNames: dnsNames, SecretName: name + "-tls"},

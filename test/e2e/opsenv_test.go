@@ -44,6 +44,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	netclientset "knative.dev/networking/pkg/client/clientset/versioned"
+	nettest "knative.dev/networking/test"
 )
 
 // The operations tests (ops_test.go) need environments of their own: one
@@ -220,6 +221,7 @@ func (e *opsEnv) startController(t *testing.T, name string, env ...string) *ctrl
 		"PROFILING_PORT="+strconv.Itoa(ports[2]),
 		"PROBES_PORT="+strconv.Itoa(p.probesPort),
 		"METRICS_PROMETHEUS_PORT="+strconv.Itoa(p.metricsPort),
+		"CERTIFICATE_CLASS="+nettest.NetworkingFlags.CertificateClass,
 	)
 	p.cmd.Env = append(p.cmd.Env, env...)
 	p.cmd.Stdout, p.cmd.Stderr = out, out

@@ -317,6 +317,29 @@ data:
 // `kubectl apply -f config/` does not install.
 const OptionalDir = "optional"
 
+// ConfigCertManagerFile, relative to ConfigDir, is config-certmanager for a
+// Knative Serving that has none. Serving ships and owns config-certmanager,
+// so our release leaves it out; there is no Serving here, so localenv
+// applies this file where Serving's install would have created it.
+const ConfigCertManagerFile = OptionalDir + "/300-config-certmanager-if-serving-has-none.yaml"
+
+// applyOptionalFile applies file, relative to configDir, if it exists there
+// (testdata/fallback-config declares config-certmanager among its own files).
+func (a *applier) applyOptionalFile(ctx context.Context, configDir, file string) error {
+	if configDir == "" {
+		return nil
+	}
+	path := filepath.Join(configDir, file)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return a.applyYAML(ctx, path, data)
+}
+
 // SelfSignedChainFile, relative to ConfigDir, is the shipped optional
 // self-signed CA chain. localenv applies this file rather than a copy of it,
 // so that the tests prove what users install.

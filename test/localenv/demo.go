@@ -37,8 +37,14 @@ import (
 	"knative.dev/pkg/apis"
 )
 
+// CertificateClass is the class the controller serves by default (its
+// --certificate-class, certificate.DefaultCertificateClass in the main
+// module, which this module does not import; TestCertificateClassIsShipped
+// ties the two through config/). The KCerts made here carry it.
+const CertificateClass = "net-certmanager.certificate.networking.knative.dev"
+
 // DemoCertificates returns the three demo KCerts for namespace ns: one of
-// each certificate type, all of the cert-manager class.
+// each certificate type, all of CertificateClass.
 func DemoCertificates(ns string) []*v1alpha1.Certificate {
 	mk := func(name string, certType netcfg.CertificateType, dnsNames ...string) *v1alpha1.Certificate {
 		return &v1alpha1.Certificate{
@@ -46,7 +52,7 @@ func DemoCertificates(ns string) []*v1alpha1.Certificate {
 				Name:      name,
 				Namespace: ns,
 				Annotations: map[string]string{
-					networking.CertificateClassAnnotationKey: netcfg.CertManagerCertificateClassName,
+					networking.CertificateClassAnnotationKey: CertificateClass,
 				},
 				Labels: map[string]string{networking.CertificateTypeLabelKey: string(certType)},
 			},

@@ -270,8 +270,12 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 	}
 	ap.applyWebhooks = opts.WebhookBinary != ""
 
-	// Namespaces and Knative ConfigMaps, then config/.
+	// Namespaces and Knative ConfigMaps (config-certmanager, as Serving has
+	// it), then config/.
 	if err := ap.applyYAML(ctx, "localenv-bootstrap", bootstrapYAML()); err != nil {
+		return nil, err
+	}
+	if err := ap.applyOptionalFile(ctx, opts.ConfigDir, ConfigCertManagerFile); err != nil {
 		return nil, err
 	}
 	if opts.ConfigDir != "" {

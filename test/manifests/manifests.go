@@ -36,8 +36,24 @@ import (
 )
 
 // OptionalDir, under config/, holds files a plain install leaves out (the
-// self-signed chain and the trust-bundle example).
+// self-signed chain, the trust-bundle example, and config-certmanager for a
+// Serving that has none).
 const OptionalDir = "optional"
+
+// ConfigCertManagerFile, under config/, is config-certmanager for a Knative
+// Serving without one. Serving ships and owns it; the release leaves it out.
+const ConfigCertManagerFile = OptionalDir + "/300-config-certmanager-if-serving-has-none.yaml"
+
+// ServingConfigCertManagerLabels are the labels of Knative Serving's own
+// config-certmanager (config/core/configmaps/certmanager.yaml in
+// knative.dev/serving v0.50.0 and v0.51.0), its version label aside. Our
+// webhook must select a ConfigMap that carries them, and
+// ConfigCertManagerFile carries them too.
+var ServingConfigCertManagerLabels = map[string]string{
+	"app.kubernetes.io/name":                      "knative-serving",
+	"app.kubernetes.io/component":                 "controller",
+	"networking.knative.dev/certificate-provider": "cert-manager",
+}
 
 // File is one YAML file and the objects it declares, in order.
 type File struct {

@@ -365,7 +365,7 @@ func kcert(ns, name string, i int) *v1alpha1.Certificate {
 		ObjectMeta: metav1.ObjectMeta{
 			Name:        name,
 			Namespace:   ns,
-			Annotations: map[string]string{networking.CertificateClassAnnotationKey: netcfg.CertManagerCertificateClassName},
+			Annotations: map[string]string{networking.CertificateClassAnnotationKey: localenv.CertificateClass},
 			Labels:      map[string]string{networking.CertificateTypeLabelKey: string(typ)},
 		},
 		Spec: v1alpha1.CertificateSpec{DNSNames: dns, SecretName: name + "-tls"},

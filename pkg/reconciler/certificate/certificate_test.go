@@ -168,6 +168,12 @@ func TestReconcile(t *testing.T) {
 		Key:     testKey,
 		Objects: []runtime.Object{kcert(withClass("other.certificate.networking.knative.dev"))},
 	}, {
+		// The class Serving's built-in cert-manager reconciler serves is not
+		// ours by default: the two never write the same KCert.
+		Name:    "KCert of Serving's cert-manager class is left alone",
+		Key:     testKey,
+		Objects: []runtime.Object{kcert(withClass(netcfg.CertManagerCertificateClassName))},
+	}, {
 		Name:        "create: a new KCert gets its cert-manager Certificate",
 		Key:         testKey,
 		Objects:     []runtime.Object{kcert()},

@@ -37,7 +37,6 @@ import (
 	kcertinformer "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate"
 	kcertreconciler "knative.dev/networking/pkg/client/injection/reconciler/networking/v1alpha1/certificate"
 	netlisters "knative.dev/networking/pkg/client/listers/networking/v1alpha1"
-	netcfg "knative.dev/networking/pkg/config"
 	filteredservice "knative.dev/pkg/client/injection/kube/informers/core/v1/service/filtered"
 	"knative.dev/pkg/configmap"
 	"knative.dev/pkg/controller"
@@ -56,9 +55,9 @@ import (
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 )
 
-// DefaultCertificateClass is the class served unless configured otherwise;
-// Knative Serving's built-in reconciler uses the same default, see README.
-const DefaultCertificateClass = netcfg.CertManagerCertificateClassName
+// DefaultCertificateClass is the class served unless configured otherwise:
+// our own, not the one Serving's built-in reconciler serves (see config).
+const DefaultCertificateClass = config.DefaultCertificateClass
 
 // SolverServiceSelector selects the only Services the controller caches:
 // cert-manager's HTTP-01 solvers. main must register it with

@@ -17,5 +17,6 @@ limitations under the License.
 // +k8s:deepcopy-gen=package
 
 // Package config holds the typed form of the config-certmanager ConfigMap,
-// its strict parser, and the store that hot-reloads it.
+// its strict parser, the store that hot-reloads it, and the settings of the
+// certificate class the controller serves.
 package config
