@@ -66,11 +66,11 @@ func TestOperations(t *testing.T) {
 		run: func(t *testing.T) {
 			bad := env.startController(t, "controller-bad-workers", "RECONCILE_WORKERS=0")
 			select {
-			case <-bad.exited:
+			case <-bad.proc.Done():
 			case <-time.After(time.Minute):
 				t.Fatal("the controller still runs with RECONCILE_WORKERS=0")
 			}
-			if code := bad.cmd.ProcessState.ExitCode(); code == 0 {
+			if code := bad.proc.Cmd.ProcessState.ExitCode(); code == 0 {
 				t.Error("exit code 0, want a failure")
 			}
 			const want = `invalid worker count \"0\": want an integer from 1 to 1000`
@@ -212,7 +212,7 @@ func TestOperations(t *testing.T) {
 				defer wg.Done()
 				for i := 0; i < n; i++ {
 					if i == 10 {
-						_ = victim.cmd.Process.Signal(syscall.SIGKILL)
+						_ = victim.proc.Cmd.Process.Signal(syscall.SIGKILL)
 						killed <- time.Now()
 					}
 					if _, err := env.c.createKCert(ns, fmt.Sprintf("ha-%02d", i), fmt.Sprintf("ha-%02d.%s.example.com", i, ns)); err != nil {

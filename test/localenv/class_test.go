@@ -22,6 +22,8 @@ import (
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"knative.dev/net-certmanager/test/manifests"
 )
 
 // TestCertificateClassIsShipped ties CertificateClass to the class the
@@ -34,7 +36,7 @@ func TestCertificateClassIsShipped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs, err := decodeYAML(path, data)
+	objs, err := manifests.Decode(data)
 	if err != nil {
 		t.Fatal(err)
 	}

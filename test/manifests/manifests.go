@@ -119,8 +119,9 @@ func Load(dir string) ([]File, error) {
 	return files, nil
 }
 
-// Decode splits a multi-document YAML stream into objects, skipping empty
-// documents; a document without apiVersion or kind is an error.
+// Decode splits a multi-document YAML (or JSON) stream into objects, as
+// kubectl reads it: empty documents are skipped and a List stands for its
+// items. An object without apiVersion or kind is an error.
 func Decode(data []byte) ([]*unstructured.Unstructured, error) {
 	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
 	var objs []*unstructured.Unstructured
@@ -135,11 +136,18 @@ func Decode(data []byte) ([]*unstructured.Unstructured, error) {
 		if len(m) == 0 {
 			continue
 		}
-		u := &unstructured.Unstructured{Object: m}
-		if u.GetAPIVersion() == "" || u.GetKind() == "" {
-			return nil, fmt.Errorf("document %d: no apiVersion or kind", i)
+		inDoc := []any{m}
+		if m["kind"] == "List" {
+			inDoc, _, _ = unstructured.NestedSlice(m, "items")
 		}
-		objs = append(objs, u)
+		for _, o := range inDoc {
+			om, _ := o.(map[string]any)
+			u := &unstructured.Unstructured{Object: om}
+			if u.GetAPIVersion() == "" || u.GetKind() == "" {
+				return nil, fmt.Errorf("document %d: no apiVersion or kind", i)
+			}
+			objs = append(objs, u)
+		}
 	}
 }
 
