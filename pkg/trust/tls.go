@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"time"
 )
 
 // ClientConfig returns a TLS client configuration, based on a clone of base
@@ -58,7 +59,7 @@ func (p *Pool) ClientConfig(base *tls.Config) *tls.Config {
 		if name == "" {
 			return errNoServerName
 		}
-		return verifyPeer(p.Current(), cs, x509.ExtKeyUsageServerAuth, name)
+		return verifyPeer(p.Current(), cs, x509.ExtKeyUsageServerAuth, name, p.now())
 	}
 	return cfg
 }
@@ -83,6 +84,9 @@ func (p *Pool) ServerConfig(base *tls.Config, keys *KeyPairReloader, requireClie
 			c.GetConfigForClient = nil
 			c.ClientAuth = tls.RequireAndVerifyClientCert
 			c.ClientCAs = p.Current().CertPool
+			if c.Time == nil {
+				c.Time = p.now // the pool's clock judges validity, as for clients
+			}
 			return c, nil
 		}
 	}
@@ -97,7 +101,9 @@ var (
 	errNoServerName = errors.New("no server name to verify the certificate against: set ServerName in the tls.Config (a DNS name, or the IP address dialled)")
 )
 
-func verifyPeer(snap *Snapshot, cs tls.ConnectionState, usage x509.ExtKeyUsage, dnsName string) error {
+// verifyPeer checks the peer's chain against snap at now, as Go's own
+// verification does.
+func verifyPeer(snap *Snapshot, cs tls.ConnectionState, usage x509.ExtKeyUsage, dnsName string, now time.Time) error {
 	if len(cs.PeerCertificates) == 0 {
 		return errNoPeerCertificate
 	}
@@ -110,6 +116,7 @@ func verifyPeer(snap *Snapshot, cs tls.ConnectionState, usage x509.ExtKeyUsage, 
 		Intermediates: inter,
 		DNSName:       dnsName,
 		KeyUsages:     []x509.ExtKeyUsage{usage},
+		CurrentTime:   now,
 	})
 	if err != nil {
 		return fmt.Errorf("trust pool generation %d (%d CAs): %w", snap.Generation, len(snap.Certificates), err)
