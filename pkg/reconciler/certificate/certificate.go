@@ -76,6 +76,8 @@ type Reconciler struct {
 	enqueueAfter func(obj interface{}, after time.Duration)
 	// stats receives reconcile outcomes and issuance latencies; nil: none.
 	stats StatsReporter
+	// issued keeps a stale copy's issuance from being recorded twice.
+	issued reportedIssuances
 	// recent stands in for the informer's copy of Certificates just created.
 	recent recentCreates
 	// warned holds, by KCert UID, the Ready=False reason and message last

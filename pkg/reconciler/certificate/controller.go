@@ -131,8 +131,8 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 		impl.Concurrency = workers
 	}
 	r.enqueueAfter = impl.EnqueueAfter
-	if err := registerExpiryGauge(mp, kcertInformer.Lister(), classFilter, clk.Now); err != nil {
-		logger.Errorw("Cannot create the certificate expiry metric; running without it", zap.Error(err))
+	if err := registerCacheGauges(mp, kcertInformer.Lister(), classFilter, clk.Now); err != nil {
+		logger.Errorw("Cannot create the certificate expiry and readiness metrics; running without them", zap.Error(err))
 	}
 
 	kcertInformer.Informer().AddEventHandler(cache.FilteringResourceEventHandler{
