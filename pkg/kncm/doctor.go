@@ -23,7 +23,7 @@ import (
 	"strings"
 	"time"
 
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/trust"
 )
 
@@ -95,30 +95,19 @@ func configCheck(inv *Inventory, o Options) Check {
 	switch {
 	case inv.ConfigError != "":
 		c.Detail = inv.ConfigError
-		c.Fix = fmt.Sprintf("kubectl -n %s edit configmap %s (see the README's config-certmanager section)", o.SystemNamespace, config.CertManagerConfigName)
+		c.Fix = fmt.Sprintf("kubectl -n %s edit configmap %s (see the README's config-certmanager section)", o.SystemNamespace, issuerconfig.CertManagerConfigName)
 	case !inv.ConfigFound:
 		c.OK = true
-		c.Detail = fmt.Sprintf("not found in %s: every key defaults to ClusterIssuer %s", o.SystemNamespace, config.DefaultIssuerName)
+		c.Detail = fmt.Sprintf("not found in %s: every key defaults to ClusterIssuer %s", o.SystemNamespace, issuerconfig.DefaultIssuerName)
 	default:
 		c.OK = true
 		var parts []string
 		for _, kr := range inv.Config.Refs() {
-			parts = append(parts, fmt.Sprintf("%s=%s", kr.Key, refString(kr)))
+			parts = append(parts, fmt.Sprintf("%s=%s", kr.Key, issuerconfig.String(kr.Ref)))
 		}
 		c.Detail = strings.Join(parts, ", ")
 	}
 	return c
-}
-
-func refString(kr config.KeyedRef) string {
-	kind := kr.Ref.Kind
-	if kind == "" {
-		kind = config.IssuerKind
-	}
-	if kr.Ref.Group != "" && kr.Ref.Group != config.CertManagerGroup {
-		return fmt.Sprintf("%s.%s/%s", kind, kr.Ref.Group, kr.Ref.Name)
-	}
-	return kind + "/" + kr.Ref.Name
 }
 
 func issuerChecks(inv *Inventory) []Check {
@@ -144,7 +133,7 @@ func issuerChecks(inv *Inventory) []Check {
 			continue
 		}
 		suits := Check{Name: fmt.Sprintf("%s: %s suits its feature", is.Key, is.Describe()), OK: true}
-		if err := config.CheckIssuerSuits(is.Key, is.Ref, is.Spec); err != nil {
+		if err := issuerconfig.CheckIssuerSuits(is.Key, is.Ref, is.Spec); err != nil {
 			suits.OK = false
 			suits.Detail = err.Error()
 			suits.Fix = "point " + is.Key + " at a CA issuer"

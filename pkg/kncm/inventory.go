@@ -28,7 +28,7 @@ import (
 
 	netclientset "knative.dev/networking/pkg/client/clientset/versioned"
 
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 )
 
 // Clients are the user's clients; the plugin acts with the user's rights.
@@ -74,7 +74,7 @@ type Inventory struct {
 	CRDError             string
 
 	ConfigFound bool
-	Config      *config.CertManagerConfig
+	Config      *issuerconfig.CertManagerConfig
 	ConfigError string
 
 	Issuers    []IssuerInfo
@@ -102,10 +102,7 @@ type IssuerInfo struct {
 
 // Describe names the issuer as kubectl would.
 func (i IssuerInfo) Describe() string {
-	kind := i.Ref.Kind
-	if kind == "" {
-		kind = config.IssuerKind
-	}
+	kind := issuerconfig.Kind(i.Ref)
 	if i.Namespace != "" {
 		return fmt.Sprintf("%s %s/%s", kind, i.Namespace, i.Ref.Name)
 	}

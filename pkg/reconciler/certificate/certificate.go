@@ -44,6 +44,7 @@ import (
 	"knative.dev/pkg/logging"
 	pkgreconciler "knative.dev/pkg/reconciler"
 
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 )
@@ -173,17 +174,17 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 	if st.Ready.Status != corev1.ConditionTrue {
 		exists, err := c.issuerExists(kcert.Namespace, issuer)
 		if err != nil {
-			return fmt.Errorf("failed to look up issuer %s: %w", describeIssuer(issuer), err)
+			return fmt.Errorf("failed to look up issuer %s: %w", issuerconfig.String(issuer), err)
 		}
 		switch {
 		// cert-manager only waits for a missing issuer; say which one and why it was chosen.
 		case !exists:
 			st.Ready = resources.Condition{Status: corev1.ConditionFalse, Reason: ReasonIssuerNotFound,
 				Message: fmt.Sprintf("%s does not exist (selected by %s key %s); the certificate is issued once it is created",
-					describeIssuer(issuer), config.CertManagerConfigName, key)}
+					issuerconfig.String(issuer), issuerconfig.CertManagerConfigName, key)}
 		case st.Ready.Status == corev1.ConditionFalse:
 			st.Ready.Message = fmt.Sprintf("%s (issuer %s, selected by %s key %s)",
-				st.Ready.Message, describeIssuer(issuer), config.CertManagerConfigName, key)
+				st.Ready.Message, issuerconfig.String(issuer), issuerconfig.CertManagerConfigName, key)
 		}
 	}
 	applyStatus(kcert, st)
@@ -366,11 +367,11 @@ func applyStatus(kcert *v1alpha1.Certificate, st resources.Status) {
 // issuerExists says whether a cert-manager issuer exists. External
 // issuers are not cert-manager's kinds, so they are taken on trust.
 func (c *Reconciler) issuerExists(namespace string, ref cmmeta.IssuerReference) (bool, error) {
-	if ref.Group != "" && ref.Group != config.CertManagerGroup {
+	if issuerconfig.IsExternal(ref) {
 		return true, nil
 	}
 	var err error
-	if ref.Kind == config.ClusterIssuerKind {
+	if issuerconfig.IsClusterIssuer(ref) {
 		_, err = c.clusterIssuerLister.Get(ref.Name)
 	} else {
 		// An empty kind is an Issuer in the certificate's namespace.
@@ -380,16 +381,4 @@ func (c *Reconciler) issuerExists(namespace string, ref cmmeta.IssuerReference) 
 		return false, nil
 	}
 	return err == nil, err
-}
-
-// describeIssuer names an issuer as Kind/name, with cert-manager's defaults.
-func describeIssuer(ref cmmeta.IssuerReference) string {
-	kind := ref.Kind
-	if kind == "" {
-		kind = config.IssuerKind
-	}
-	if ref.Group != "" && ref.Group != config.CertManagerGroup {
-		kind += "." + ref.Group
-	}
-	return kind + "/" + ref.Name
 }

@@ -50,6 +50,7 @@ import (
 	ktesting "knative.dev/pkg/reconciler/testing"
 
 	fakecmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client/fake"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 	rtesting "knative.dev/net-certmanager/pkg/reconciler/testing"
 )
@@ -62,7 +63,7 @@ var (
 )
 
 func testConfig() *config.Config {
-	return &config.Config{CertManager: &config.CertManagerConfig{
+	return &config.Config{CertManager: &issuerconfig.CertManagerConfig{
 		IssuerRef:               externalIssuer,
 		ClusterLocalIssuerRef:   localIssuer,
 		SystemInternalIssuerRef: internalIssuer,
@@ -599,7 +600,7 @@ func TestReconcile(t *testing.T) {
 	}, {
 		Name: "HTTP01: challenges through a namespaced ACME Issuer are published",
 		Key:  testKey,
-		Ctx: withConfig(&config.Config{CertManager: &config.CertManagerConfig{
+		Ctx: withConfig(&config.Config{CertManager: &issuerconfig.CertManagerConfig{
 			IssuerRef: acmeNSIssuer, ClusterLocalIssuerRef: localIssuer, SystemInternalIssuerRef: internalIssuer,
 		}}),
 		Objects: append([]runtime.Object{
@@ -648,7 +649,7 @@ func TestReconcile(t *testing.T) {
 	}, {
 		Name: "issuer: a missing ClusterIssuer is IssuerNotFound, naming it and its config key",
 		Key:  testKey,
-		Ctx: withConfig(&config.Config{CertManager: &config.CertManagerConfig{
+		Ctx: withConfig(&config.Config{CertManager: &issuerconfig.CertManagerConfig{
 			IssuerRef: cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "not-yet"}, ClusterLocalIssuerRef: localIssuer, SystemInternalIssuerRef: internalIssuer,
 		}}),
 		Objects: []runtime.Object{
@@ -665,7 +666,7 @@ func TestReconcile(t *testing.T) {
 	}, {
 		Name: "issuer: a kind-less reference is an Issuer in the KCert's namespace",
 		Key:  testKey,
-		Ctx: withConfig(&config.Config{CertManager: &config.CertManagerConfig{
+		Ctx: withConfig(&config.Config{CertManager: &issuerconfig.CertManagerConfig{
 			IssuerRef: externalIssuer, ClusterLocalIssuerRef: cmmeta.IssuerReference{Name: "local"}, SystemInternalIssuerRef: internalIssuer,
 		}}),
 		Objects: []runtime.Object{
@@ -683,7 +684,7 @@ func TestReconcile(t *testing.T) {
 	}, {
 		Name: "issuer: an external issuer is not looked up",
 		Key:  testKey,
-		Ctx: withConfig(&config.Config{CertManager: &config.CertManagerConfig{
+		Ctx: withConfig(&config.Config{CertManager: &issuerconfig.CertManagerConfig{
 			IssuerRef: cmmeta.IssuerReference{Kind: "PCAIssuer", Name: "pca", Group: "awspca.cert-manager.io"}, ClusterLocalIssuerRef: localIssuer, SystemInternalIssuerRef: internalIssuer,
 		}}),
 		Objects: []runtime.Object{

@@ -52,6 +52,7 @@ import (
 	crinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificaterequest"
 	clusterissuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/clusterissuer"
 	issuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/issuer"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 )
@@ -189,7 +190,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 func watchConfig(cmw configmap.Watcher, store *config.Store) {
 	if dw, ok := cmw.(configmap.DefaultingWatcher); ok {
 		dw.WatchWithDefault(corev1.ConfigMap{
-			ObjectMeta: metav1.ObjectMeta{Name: config.CertManagerConfigName},
+			ObjectMeta: metav1.ObjectMeta{Name: issuerconfig.CertManagerConfigName},
 		}, store.OnConfigChanged)
 		return
 	}
