@@ -21,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"sync"
 	"time"
 
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -33,7 +32,6 @@ import (
 	apierrs "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/clock"
 
 	"knative.dev/networking/pkg/apis/networking"
@@ -79,9 +77,8 @@ type Reconciler struct {
 	stats StatsReporter
 	// recent stands in for the informer's copy of Certificates just created.
 	recent recentCreates
-	// warned holds, by KCert UID, the Ready=False reason and message last
-	// reported as a Warning event, until the KCert is no longer False.
-	warned sync.Map
+	// warned remembers the failures already reported as Warning events.
+	warned warnedFailures
 }
 
 var _ kcertreconciler.Interface = (*Reconciler)(nil)
@@ -89,11 +86,8 @@ var _ kcertreconciler.Interface = (*Reconciler)(nil)
 // forget drops what this replica remembers of a deleted KCert, so that
 // warned does not grow with KCerts that no longer exist.
 func (c *Reconciler) forget(obj interface{}) {
-	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tombstone.Obj
-	}
-	if kcert, ok := obj.(*v1alpha1.Certificate); ok {
-		c.warned.Delete(kcert.UID)
+	if kcert, ok := unwrap[*v1alpha1.Certificate](obj); ok {
+		c.warned.forget(kcert.UID)
 	}
 }
 
@@ -105,19 +99,10 @@ func (c *Reconciler) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certific
 	event := c.reconcile(ctx, kcert)
 	after := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady)
 	c.report(ctx, kcert, before, after, event)
-	if after == nil || !after.IsFalse() {
-		c.warned.Delete(kcert.UID)
+	switch c.warned.observe(kcert.UID, before, after) {
+	case notFailing:
 		return event
-	}
-	failure := after.Reason + "\x00" + after.Message
-	unchanged := before != nil && before.IsFalse() && before.Reason == after.Reason && before.Message == after.Message
-	// The informer cache may not show our own status update yet when the
-	// next event arrives; what this replica last reported covers that gap.
-	if last, ok := c.warned.Load(kcert.UID); ok && last == failure {
-		unchanged = true
-	}
-	c.warned.Store(kcert.UID, failure)
-	if unchanged {
+	case sameFailure:
 		// Unchanged failure: the event was sent when it happened, and
 		// retrying cannot help, so this is neither an event nor an error.
 		if controller.IsPermanentError(event) {
@@ -125,8 +110,8 @@ func (c *Reconciler) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certific
 		}
 		return event
 	}
-	// A failure returned as an event is recorded by the generated reconciler;
-	// one that cert-manager reported is recorded here.
+	// A new failure. One returned as an event is recorded by the generated
+	// reconciler; one that cert-manager reported is recorded here.
 	var reconcilerEvent *pkgreconciler.ReconcilerEvent
 	if !pkgreconciler.EventAs(event, &reconcilerEvent) {
 		controller.GetEventRecorder(ctx).Event(kcert, corev1.EventTypeWarning, after.Reason, after.Message)

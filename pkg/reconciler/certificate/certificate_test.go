@@ -44,6 +44,7 @@ import (
 	fakenetworkingclient "knative.dev/networking/pkg/client/injection/client/fake"
 	kcertreconciler "knative.dev/networking/pkg/client/injection/reconciler/networking/v1alpha1/certificate"
 	netcfg "knative.dev/networking/pkg/config"
+	"knative.dev/pkg/apis"
 	"knative.dev/pkg/configmap"
 	"knative.dev/pkg/controller"
 	"knative.dev/pkg/logging"
@@ -848,15 +849,17 @@ func TestForgetDropsTheLastWarning(t *testing.T) {
 	r := &Reconciler{}
 	kcert := &v1alpha1.Certificate{ObjectMeta: metav1.ObjectMeta{UID: "uid-1"}}
 	other := &v1alpha1.Certificate{ObjectMeta: metav1.ObjectMeta{UID: "uid-2"}}
-	r.warned.Store(kcert.UID, "IssuerNotFound")
-	r.warned.Store(other.UID, "IssuerNotFound")
+	notFound := &apis.Condition{Type: apis.ConditionReady, Status: corev1.ConditionFalse, Reason: "IssuerNotFound"}
+	r.warned.observe(kcert.UID, nil, notFound)
+	r.warned.observe(other.UID, nil, notFound)
 
+	// A remembered failure would be sameFailure; a forgotten one is new again.
 	r.forget(cache.DeletedFinalStateUnknown{Key: "ns/a", Obj: kcert})
-	if _, ok := r.warned.Load(kcert.UID); ok {
+	if r.warned.observe(kcert.UID, nil, notFound) != newFailure {
 		t.Error("warning of a deleted KCert (tombstone) still remembered")
 	}
 	r.forget(other)
-	if _, ok := r.warned.Load(other.UID); ok {
+	if r.warned.observe(other.UID, nil, notFound) != newFailure {
 		t.Error("warning of a deleted KCert still remembered")
 	}
 	r.forget("not a KCert") // must not panic

@@ -289,12 +289,3 @@ func controllerOf[T metav1.Object](obj metav1.Object, kind schema.GroupKind, get
 	}
 	return owner, true
 }
-
-// unwrap accepts an informer event object, including a deletion tombstone.
-func unwrap[T any](obj interface{}) (T, bool) {
-	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tombstone.Obj
-	}
-	t, ok := obj.(T)
-	return t, ok
-}
