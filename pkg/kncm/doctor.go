@@ -19,7 +19,6 @@ package kncm
 import (
 	"crypto/x509"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -42,10 +41,6 @@ type DoctorReport struct {
 	OK     bool    `json:"ok"`
 }
 
-// requiredResources are the cert-manager.io/v1 resources net-certmanager
-// uses. The v1 API itself appeared in cert-manager 1.0.
-var requiredResources = []string{"certificaterequests", "certificates", "clusterissuers", "issuers"}
-
 // Doctor checks the prerequisites of Knative's cert-manager integration.
 func Doctor(inv *Inventory, o Options, now time.Time) DoctorReport {
 	var r DoctorReport
@@ -65,29 +60,6 @@ func Doctor(inv *Inventory, o Options, now time.Time) DoctorReport {
 		r.OK = r.OK && c.OK
 	}
 	return r
-}
-
-func crdCheck(inv *Inventory) Check {
-	c := Check{Name: "cert-manager CRDs (cert-manager.io/v1, cert-manager ≥ 1.0)"}
-	if inv.CRDError != "" {
-		c.Detail = "cert-manager.io/v1 is not served: " + inv.CRDError
-		c.Fix = "install cert-manager ≥ 1.0, e.g. kubectl apply -f https://github.com/cert-manager/cert-manager/releases/download/v1.20.3/cert-manager.yaml"
-		return c
-	}
-	var missing []string
-	for _, r := range requiredResources {
-		if !slices.Contains(inv.CertManagerResources, r) {
-			missing = append(missing, r)
-		}
-	}
-	if len(missing) > 0 {
-		c.Detail = "cert-manager.io/v1 lacks " + strings.Join(missing, ", ")
-		c.Fix = "reinstall cert-manager's CRDs (≥ 1.0)"
-		return c
-	}
-	c.OK = true
-	c.Detail = "cert-manager.io/v1 serves " + strings.Join(requiredResources, ", ")
-	return c
 }
 
 func configCheck(inv *Inventory, o Options) Check {

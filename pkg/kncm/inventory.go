@@ -68,10 +68,9 @@ func DefaultOptions() Options {
 // Inventory is what Load found. Errors are kept as text so that the checks
 // can report them.
 type Inventory struct {
-	// CertManagerResources are the resources cert-manager.io/v1 serves; nil
-	// with CRDError when the group version is not served.
-	CertManagerResources []string
-	CRDError             string
+	// CertManagerAPIs are the group versions of the resources the
+	// controller watches, as discovery served them.
+	CertManagerAPIs []ServedAPI
 
 	ConfigFound bool
 	Config      *issuerconfig.CertManagerConfig

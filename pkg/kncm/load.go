@@ -46,17 +46,8 @@ func Load(ctx context.Context, c Clients, o Options, now time.Time) (*Inventory,
 		return nil, fmt.Errorf("cannot reach the cluster: %w", err)
 	}
 
-	// 1. cert-manager's API: v1 exists since cert-manager 1.0.
-	if list, err := c.Kube.Discovery().ServerResourcesForGroupVersion(cmv1.SchemeGroupVersion.String()); err != nil {
-		inv.CRDError = err.Error()
-	} else {
-		for _, r := range list.APIResources {
-			if !strings.Contains(r.Name, "/") {
-				inv.CertManagerResources = append(inv.CertManagerResources, r.Name)
-			}
-		}
-		sort.Strings(inv.CertManagerResources)
-	}
+	// 1. cert-manager's APIs: the v1 ones exist since cert-manager 1.0.
+	inv.CertManagerAPIs = loadCertManagerAPIs(c.Kube.Discovery())
 
 	// 2. config-certmanager, parsed by the controller's own parser.
 	cm, err := c.Kube.CoreV1().ConfigMaps(o.SystemNamespace).Get(ctx, issuerconfig.CertManagerConfigName, metav1.GetOptions{})

@@ -45,6 +45,7 @@ import (
 	"knative.dev/pkg/logging"
 	pkgreconciler "knative.dev/pkg/reconciler"
 
+	"knative.dev/net-certmanager/pkg/certmanagerapi"
 	cmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client"
 	challengeinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/challenge"
 	orderinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/order"
@@ -75,6 +76,28 @@ func NewController(class string, workers int) injection.ControllerConstructor {
 	}
 }
 
+// certManagerInformers gets the injection informer of each resource of
+// certmanagerapi.Watched; a test keeps the two in step.
+var certManagerInformers = map[schema.GroupVersionResource]func(context.Context) cache.SharedIndexInformer{
+	certmanagerapi.Certificates:        func(ctx context.Context) cache.SharedIndexInformer { return cmcertinformer.Get(ctx).Informer() },
+	certmanagerapi.CertificateRequests: func(ctx context.Context) cache.SharedIndexInformer { return crinformer.Get(ctx).Informer() },
+	certmanagerapi.Issuers:             func(ctx context.Context) cache.SharedIndexInformer { return issuerinformer.Get(ctx).Informer() },
+	certmanagerapi.ClusterIssuers:      func(ctx context.Context) cache.SharedIndexInformer { return clusterissuerinformer.Get(ctx).Informer() },
+	certmanagerapi.Orders:              func(ctx context.Context) cache.SharedIndexInformer { return orderinformer.Get(ctx).Informer() },
+	certmanagerapi.Challenges:          func(ctx context.Context) cache.SharedIndexInformer { return challengeinformer.Get(ctx).Informer() },
+}
+
+// Informers returns every informer the reconciler reads: the KCerts', one
+// per watched cert-manager resource, and the solver Services'. The
+// controller is ready only once all of them have synced.
+func Informers(ctx context.Context) []cache.SharedIndexInformer {
+	out := []cache.SharedIndexInformer{kcertinformer.Get(ctx).Informer()}
+	for _, gvr := range certmanagerapi.Watched {
+		out = append(out, certManagerInformers[gvr](ctx))
+	}
+	return append(out, filteredservice.Get(ctx, SolverServiceSelector).Informer())
+}
+
 func newController(ctx context.Context, cmw configmap.Watcher, class string, workers int, clk clock.PassiveClock) *controller.Impl {
 	logger := logging.FromContext(ctx)
 
@@ -94,9 +117,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 		services:            mustIndex(serviceInformer.Informer()),
 	}
 	// Like AddIndexers, SetTransform fails only on a started informer.
-	if err := setTrimTransform(kcertInformer.Informer(), certInformer.Informer(), issuerInformer.Informer(),
-		clusterIssuerInformer.Informer(), crInformer.Informer(), orderInformer.Informer(),
-		challengeInformer.Informer(), serviceInformer.Informer()); err != nil {
+	if err := setTrimTransform(Informers(ctx)...); err != nil {
 		panic(err)
 	}
 
