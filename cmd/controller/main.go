@@ -32,8 +32,8 @@ import (
 	"knative.dev/pkg/logging"
 	"knative.dev/pkg/signals"
 
+	"knative.dev/net-certmanager/pkg/certclass"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate"
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 )
 
 // component names the controller in logs, metrics and leader election
@@ -42,8 +42,8 @@ const component = "net-certmanager-controller"
 
 func main() {
 	// The environment variable sets the class when the flag is not given.
-	class := flag.String(config.CertificateClassFlag, envOr(config.CertificateClassEnv, certificate.DefaultCertificateClass),
-		"the networking.knative.dev/certificate.class of the Knative Certificates this controller serves (env "+config.CertificateClassEnv+")")
+	class := flag.String(certclass.Flag, envOr(certclass.Env, certificate.DefaultCertificateClass),
+		"the networking.knative.dev/certificate.class of the Knative Certificates this controller serves (env "+certclass.Env+")")
 	workersFlag := flag.String("workers", os.Getenv(workersEnv),
 		fmt.Sprintf("reconcile workers, 1 to %d (env %s; default %d)", maxWorkers, workersEnv, defaultWorkers))
 

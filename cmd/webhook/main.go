@@ -37,7 +37,7 @@ import (
 
 	clusterissuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/clusterissuer"
 	issuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/issuer"
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/webhook"
 )
 
@@ -63,7 +63,7 @@ func newConfigValidationController(ctx context.Context, _ configmap.Watcher) *co
 	}
 	return configmaps.NewAdmissionController(ctx, webhook.ConfigWebhookName, configWebhookPath,
 		configmap.Constructors{
-			config.CertManagerConfigName: webhook.NewConfigValidator(system.Namespace(), lookup),
+			issuerconfig.CertManagerConfigName: webhook.NewConfigValidator(system.Namespace(), lookup),
 		})
 }
 

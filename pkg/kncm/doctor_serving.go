@@ -28,7 +28,8 @@ import (
 
 	netcfg "knative.dev/networking/pkg/config"
 
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/certclass"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/webhook"
 )
 
@@ -123,7 +124,7 @@ func controllerClass(ctx context.Context, c Clients, o Options) (string, string)
 	}
 	d, err := c.Kube.AppsV1().Deployments(o.SystemNamespace).Get(ctx, o.ControllerName, metav1.GetOptions{})
 	if err != nil {
-		return config.DefaultCertificateClass, fmt.Sprintf("%s (Deployment %s/%s: %v; pass --certificate-class if the controller runs with another)",
+		return certclass.Default, fmt.Sprintf("%s (Deployment %s/%s: %v; pass --certificate-class if the controller runs with another)",
 			classFromDefault, o.SystemNamespace, o.ControllerName, reason(err))
 	}
 	return classOfPodSpec(d.Spec.Template.Spec, fmt.Sprintf("Deployment %s/%s", o.SystemNamespace, o.ControllerName))
@@ -136,18 +137,18 @@ func classOfPodSpec(spec corev1.PodSpec, where string) (string, string) {
 		args := append(append([]string{}, ctr.Command...), ctr.Args...)
 		for i, a := range args {
 			name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-			if !strings.HasPrefix(a, "-") || name != config.CertificateClassFlag {
+			if !strings.HasPrefix(a, "-") || name != certclass.Flag {
 				continue
 			}
 			if !hasValue && i+1 < len(args) {
 				value = args[i+1]
 			}
-			return value, fmt.Sprintf("%s, container %s, arg --%s", where, ctr.Name, config.CertificateClassFlag)
+			return value, fmt.Sprintf("%s, container %s, arg --%s", where, ctr.Name, certclass.Flag)
 		}
 	}
 	for _, ctr := range spec.Containers {
 		for _, e := range ctr.Env {
-			if e.Name != config.CertificateClassEnv {
+			if e.Name != certclass.Env {
 				continue
 			}
 			if e.ValueFrom != nil {
@@ -156,7 +157,7 @@ func classOfPodSpec(spec corev1.PodSpec, where string) (string, string) {
 			return e.Value, fmt.Sprintf("%s, container %s, env %s", where, ctr.Name, e.Name)
 		}
 	}
-	return config.DefaultCertificateClass, fmt.Sprintf("%s (%s sets neither --%s nor %s)", classFromDefault, where, config.CertificateClassFlag, config.CertificateClassEnv)
+	return certclass.Default, fmt.Sprintf("%s (%s sets neither --%s nor %s)", classFromDefault, where, certclass.Flag, certclass.Env)
 }
 
 func reason(err error) string {
@@ -202,12 +203,12 @@ func loadWebhook(ctx context.Context, c Clients, o Options) WebhookInfo {
 	dryRun := []string{metav1.DryRunAll}
 	cms := c.Kube.CoreV1().ConfigMaps(o.SystemNamespace)
 	patch := fmt.Sprintf(`{"data":{%q:"rejected by net-certmanager's webhook"}}`, probeKey)
-	_, err = cms.Patch(ctx, config.CertManagerConfigName, types.MergePatchType, []byte(patch), metav1.PatchOptions{DryRun: dryRun})
+	_, err = cms.Patch(ctx, issuerconfig.CertManagerConfigName, types.MergePatchType, []byte(patch), metav1.PatchOptions{DryRun: dryRun})
 	if apierrs.IsNotFound(err) {
 		// No config-certmanager: a dry-run create, labelled as the
 		// webhook selects.
 		probe := &corev1.ConfigMap{
-			ObjectMeta: metav1.ObjectMeta{Name: config.CertManagerConfigName, Namespace: o.SystemNamespace, Labels: matchLabels},
+			ObjectMeta: metav1.ObjectMeta{Name: issuerconfig.CertManagerConfigName, Namespace: o.SystemNamespace, Labels: matchLabels},
 			Data:       map[string]string{probeKey: "rejected by net-certmanager's webhook"},
 		}
 		_, err = cms.Create(ctx, probe, metav1.CreateOptions{DryRun: dryRun})
@@ -329,7 +330,7 @@ func servingReconcilerCheck(s ServingInfo, o Options) Check {
 
 func ownClassFix(o Options) string {
 	return fmt.Sprintf("run the controller on its own class: kubectl -n %s set env deployment/%s %s=%s; then %s",
-		o.SystemNamespace, o.ControllerName, config.CertificateClassEnv, config.DefaultCertificateClass, patchClassFix(o, config.DefaultCertificateClass))
+		o.SystemNamespace, o.ControllerName, certclass.Env, certclass.Default, patchClassFix(o, certclass.Default))
 }
 
 func webhookCheck(w WebhookInfo, o Options) Check {
@@ -347,15 +348,15 @@ func webhookCheck(w WebhookInfo, o Options) Check {
 		c.Fix = reinstall
 	case w.Probe == ProbeRejected:
 		c.OK = true
-		c.Detail = fmt.Sprintf("registered (Service %s); a dry-run change of %s with an unknown key was rejected by it", strings.Join(w.Services, ", "), config.CertManagerConfigName)
+		c.Detail = fmt.Sprintf("registered (Service %s); a dry-run change of %s with an unknown key was rejected by it", strings.Join(w.Services, ", "), issuerconfig.CertManagerConfigName)
 	case w.Probe == ProbeUnreachable:
 		c.Detail = "registered, but not answering (changes to config-certmanager are refused meanwhile, failurePolicy Fail): " + w.ProbeMessage
 		c.Fix = fmt.Sprintf("kubectl -n %s rollout status deployment/net-certmanager-webhook; kubectl -n %s logs deployment/net-certmanager-webhook; kubectl -n %s get endpointslices -l kubernetes.io/service-name=%s",
 			o.SystemNamespace, o.SystemNamespace, o.SystemNamespace, serviceName(w))
 	case w.Probe == ProbeAccepted:
-		c.Detail = fmt.Sprintf("registered, but a dry-run change of %s with an unknown key was accepted: the webhook's selectors do not match it", config.CertManagerConfigName)
+		c.Detail = fmt.Sprintf("registered, but a dry-run change of %s with an unknown key was accepted: the webhook's selectors do not match it", issuerconfig.CertManagerConfigName)
 		c.Fix = fmt.Sprintf("kubectl -n %s label configmap %s networking.knative.dev/certificate-provider=cert-manager; and check the namespaceSelector and objectSelector of %s",
-			o.SystemNamespace, config.CertManagerConfigName, webhook.ConfigWebhookName)
+			o.SystemNamespace, issuerconfig.CertManagerConfigName, webhook.ConfigWebhookName)
 	default:
 		c.Detail = "registered, but the dry-run change failed otherwise: " + w.ProbeMessage
 		c.Fix = fmt.Sprintf("run as a user who may update configmaps in %s (a dry run changes nothing), or fix what the message says", o.SystemNamespace)

@@ -34,7 +34,8 @@ import (
 
 	netcfg "knative.dev/networking/pkg/config"
 
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/certclass"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/webhook"
 )
 
@@ -55,7 +56,7 @@ var (
 func servingObjects() []runtime.Object {
 	return []runtime.Object{
 		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "knative-serving", Name: netcfg.ConfigMapName},
-			Data: map[string]string{netcfg.DefaultCertificateClassKey: config.DefaultCertificateClass, netcfg.ExternalDomainTLSKey: "Enabled"}},
+			Data: map[string]string{netcfg.DefaultCertificateClassKey: certclass.Default, netcfg.ExternalDomainTLSKey: "Enabled"}},
 		&admissionregistrationv1.ValidatingWebhookConfiguration{ObjectMeta: metav1.ObjectMeta{Name: webhook.ConfigWebhookName},
 			Webhooks: []admissionregistrationv1.ValidatingWebhook{{Name: webhook.ConfigWebhookName,
 				ClientConfig:   admissionregistrationv1.WebhookClientConfig{Service: &admissionregistrationv1.ServiceReference{Namespace: "knative-serving", Name: "net-certmanager-webhook"}},
@@ -99,8 +100,8 @@ func TestServingChecks(t *testing.T) {
 	handover := func(t *testing.T) ServingInfo {
 		return ServingInfo{
 			NetworkFound: true, ClassSet: true,
-			Network:         network(t, map[string]string{netcfg.DefaultCertificateClassKey: config.DefaultCertificateClass, netcfg.ExternalDomainTLSKey: "Enabled"}),
-			ControllerClass: config.DefaultCertificateClass, ClassSource: "Deployment knative-serving/net-certmanager-controller, container controller, env CERTIFICATE_CLASS",
+			Network:         network(t, map[string]string{netcfg.DefaultCertificateClassKey: certclass.Default, netcfg.ExternalDomainTLSKey: "Enabled"}),
+			ControllerClass: certclass.Default, ClassSource: "Deployment knative-serving/net-certmanager-controller, container controller, env CERTIFICATE_CLASS",
 			Webhook: WebhookInfo{Registered: true, Services: []string{"knative-serving/net-certmanager-webhook"}, Probe: ProbeRejected},
 		}
 	}
@@ -293,7 +294,7 @@ func TestLoadServing(t *testing.T) {
 			Spec: appsv1.DeploymentSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{
 				{Name: "controller", Args: args, Env: env}}}}}}
 	}
-	classEnv := []corev1.EnvVar{{Name: config.CertificateClassEnv, Value: "env.certificate.networking.knative.dev"}}
+	classEnv := []corev1.EnvVar{{Name: certclass.Env, Value: "env.certificate.networking.knative.dev"}}
 	without := func(name string) []runtime.Object {
 		var out []runtime.Object
 		for _, o := range servingObjects() {
@@ -317,7 +318,7 @@ func TestLoadServing(t *testing.T) {
 		name:      "no Deployment: the built-in default",
 		objects:   servingObjects(),
 		answer:    webhookDenies,
-		wantClass: config.DefaultCertificateClass, wantSource: "built-in default (Deployment knative-serving/net-certmanager-controller: not found; pass --certificate-class",
+		wantClass: certclass.Default, wantSource: "built-in default (Deployment knative-serving/net-certmanager-controller: not found; pass --certificate-class",
 		wantProbe: ProbeRejected, wantSet: true,
 	}, {
 		name:      "the Deployment's env",
@@ -341,7 +342,7 @@ func TestLoadServing(t *testing.T) {
 		name:      "a Deployment that sets no class",
 		objects:   append(servingObjects(), deployment(nil, "--workers=8")),
 		answer:    webhookDenies,
-		wantClass: config.DefaultCertificateClass, wantSource: "sets neither --certificate-class nor CERTIFICATE_CLASS",
+		wantClass: certclass.Default, wantSource: "sets neither --certificate-class nor CERTIFICATE_CLASS",
 		wantProbe: ProbeRejected, wantSet: true,
 	}, {
 		name:      "this command's flag wins over the Deployment",
@@ -354,30 +355,30 @@ func TestLoadServing(t *testing.T) {
 		name:      "no config-certmanager: a dry-run create, labelled for the webhook",
 		objects:   servingObjects(),
 		answer:    webhookDenies,
-		wantClass: config.DefaultCertificateClass, wantSource: "built-in default",
+		wantClass: certclass.Default, wantSource: "built-in default",
 		wantProbe: ProbeRejected, wantSet: true,
 	}, {
 		name:      "webhook not answering",
-		objects:   append(servingObjects(), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "knative-serving", Name: config.CertManagerConfigName}}),
+		objects:   append(servingObjects(), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "knative-serving", Name: issuerconfig.CertManagerConfigName}}),
 		answer:    webhookUnreachable,
-		wantClass: config.DefaultCertificateClass, wantSource: "built-in default",
+		wantClass: certclass.Default, wantSource: "built-in default",
 		wantProbe: ProbeUnreachable, wantSet: true,
 	}, {
 		name:      "no webhook in the way: accepted",
-		objects:   append(servingObjects(), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "knative-serving", Name: config.CertManagerConfigName}}),
-		wantClass: config.DefaultCertificateClass, wantSource: "built-in default",
+		objects:   append(servingObjects(), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "knative-serving", Name: issuerconfig.CertManagerConfigName}}),
+		wantClass: certclass.Default, wantSource: "built-in default",
 		wantProbe: ProbeAccepted, wantSet: true,
 	}, {
 		name:      "not registered: nothing probed",
 		objects:   without(webhook.ConfigWebhookName),
 		answer:    webhookDenies,
-		wantClass: config.DefaultCertificateClass, wantSource: "built-in default",
+		wantClass: certclass.Default, wantSource: "built-in default",
 		wantSet: true,
 	}, {
 		name:      "config-network without certificate-class",
 		objects:   append(without(netcfg.ConfigMapName), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "knative-serving", Name: netcfg.ConfigMapName}}),
 		answer:    webhookDenies,
-		wantClass: config.DefaultCertificateClass, wantSource: "built-in default",
+		wantClass: certclass.Default, wantSource: "built-in default",
 		wantProbe: ProbeRejected,
 	}}
 	for _, tc := range tests {
@@ -413,7 +414,7 @@ func TestLoadServing(t *testing.T) {
 // TestProbeKeyIsRejectedByOurParser: the dry-run change is one our webhook
 // (the controller's parser) turns down, so a rejection proves it answered.
 func TestProbeKeyIsRejectedByOurParser(t *testing.T) {
-	_, err := config.NewCertManagerConfigFromConfigMap(&corev1.ConfigMap{Data: map[string]string{probeKey: "x"}})
+	_, err := issuerconfig.NewCertManagerConfigFromConfigMap(&corev1.ConfigMap{Data: map[string]string{probeKey: "x"}})
 	if err == nil || !strings.Contains(err.Error(), probeKey+": unknown key") {
 		t.Errorf("parser on the probe key = %v, want an unknown key error", err)
 	}

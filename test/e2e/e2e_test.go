@@ -45,7 +45,7 @@ import (
 	nettest "knative.dev/networking/test"
 	pkgtest "knative.dev/pkg/test"
 
-	"knative.dev/net-certmanager/pkg/reconciler/certificate"
+	"knative.dev/net-certmanager/pkg/certclass"
 )
 
 const (
@@ -72,7 +72,7 @@ func init() {
 	if f == nil {
 		panic("knative.dev/networking/test no longer registers -certificateClass")
 	}
-	f.DefValue = certificate.DefaultCertificateClass
+	f.DefValue = certclass.Default
 	if err := f.Value.Set(f.DefValue); err != nil {
 		panic(err)
 	}

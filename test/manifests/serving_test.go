@@ -30,8 +30,8 @@ import (
 
 	netcfg "knative.dev/networking/pkg/config"
 
-	"knative.dev/net-certmanager/pkg/reconciler/certificate"
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/certclass"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/webhook"
 )
 
@@ -58,7 +58,7 @@ func TestReleaseLeavesConfigCertManagerToServing(t *testing.T) {
 	var declaredIn []string
 	for _, f := range load(t) {
 		for _, u := range f.Objects {
-			if u.GetKind() == "ConfigMap" && u.GetName() == config.CertManagerConfigName {
+			if u.GetKind() == "ConfigMap" && u.GetName() == issuerconfig.CertManagerConfigName {
 				declaredIn = append(declaredIn, f.Path)
 			}
 		}
@@ -78,7 +78,7 @@ func TestWebhookSelectsServingsConfigCertManager(t *testing.T) {
 	var vwc admissionregistrationv1.ValidatingWebhookConfiguration
 	find(t, files, "ValidatingWebhookConfiguration", webhook.ConfigWebhookName, &vwc)
 	var standIn corev1.ConfigMap
-	find(t, files, "ConfigMap", config.CertManagerConfigName, &standIn)
+	find(t, files, "ConfigMap", issuerconfig.CertManagerConfigName, &standIn)
 	if !maps.Equal(standIn.Labels, ServingConfigCertManagerLabels) {
 		t.Errorf("%s: labels %v, want Serving's %v", ConfigCertManagerFile, standIn.Labels, ServingConfigCertManagerLabels)
 	}
@@ -154,10 +154,10 @@ func TestControllerServesItsOwnClass(t *testing.T) {
 			}
 		}
 	}
-	if len(classes) != 1 || classes[0] != certificate.DefaultCertificateClass {
-		t.Errorf("CERTIFICATE_CLASS = %q, want exactly one, the default %q", classes, certificate.DefaultCertificateClass)
+	if len(classes) != 1 || classes[0] != certclass.Default {
+		t.Errorf("CERTIFICATE_CLASS = %q, want exactly one, the default %q", classes, certclass.Default)
 	}
-	if certificate.DefaultCertificateClass == netcfg.CertManagerCertificateClassName || !strings.HasSuffix(certificate.DefaultCertificateClass, ".certificate.networking.knative.dev") {
-		t.Errorf("default class %q: want our own NAME.certificate.networking.knative.dev, not Serving's %q", certificate.DefaultCertificateClass, netcfg.CertManagerCertificateClassName)
+	if certclass.Default == netcfg.CertManagerCertificateClassName || !strings.HasSuffix(certclass.Default, ".certificate.networking.knative.dev") {
+		t.Errorf("default class %q: want our own NAME.certificate.networking.knative.dev, not Serving's %q", certclass.Default, netcfg.CertManagerCertificateClassName)
 	}
 }

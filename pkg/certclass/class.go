@@ -14,19 +14,19 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package config
+package certclass
 
-// DefaultCertificateClass is the networking.knative.dev/certificate.class
+// Default is the networking.knative.dev/certificate.class
 // of the KCerts the controller serves unless configured otherwise. It is our
 // own, not Knative's default (cert-manager.certificate.networking.knative.dev):
 // Knative Serving's built-in cert-manager reconciler serves that one whenever
 // a TLS feature is on, and two controllers on one class fight over every
 // KCert. Serving is pointed at this class in config-network (see README).
-const DefaultCertificateClass = "net-certmanager.certificate.networking.knative.dev"
+const Default = "net-certmanager.certificate.networking.knative.dev"
 
 // The controller's flag and environment variable that set the class it
 // serves; the flag wins.
 const (
-	CertificateClassFlag = "certificate-class"
-	CertificateClassEnv  = "CERTIFICATE_CLASS"
+	Flag = "certificate-class"
+	Env  = "CERTIFICATE_CLASS"
 )
