@@ -35,13 +35,14 @@ import (
 	netclient "knative.dev/networking/pkg/client/clientset/versioned"
 	netcfg "knative.dev/networking/pkg/config"
 	"knative.dev/pkg/apis"
+
+	"knative.dev/net-certmanager/pkg/certclass"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 )
 
-// CertificateClass is the class the controller serves by default (its
-// --certificate-class, certificate.DefaultCertificateClass in the main
-// module, which this module does not import; TestCertificateClassIsShipped
-// ties the two through config/). The KCerts made here carry it.
-const CertificateClass = "net-certmanager.certificate.networking.knative.dev"
+// CertificateClass is the class the controller serves by default; the KCerts
+// made here carry it. TestCertificateClassIsShipped ties it to config/.
+const CertificateClass = certclass.Default
 
 // DemoCertificates returns the three demo KCerts for namespace ns: one of
 // each certificate type, all of CertificateClass.
@@ -136,7 +137,7 @@ func printTable(ctx context.Context, cm cmclient.Interface, certs []*v1alpha1.Ce
 		certType := c.Labels[networking.CertificateTypeLabelKey]
 		issuer := "-"
 		if cmc, err := cm.CertmanagerV1().Certificates(c.Namespace).Get(ctx, c.Name, metav1.GetOptions{}); err == nil {
-			issuer = cmc.Spec.IssuerRef.Kind + "/" + cmc.Spec.IssuerRef.Name
+			issuer = issuerconfig.String(cmc.Spec.IssuerRef)
 		}
 		notAfter := "-"
 		if c.Status.NotAfter != nil {
