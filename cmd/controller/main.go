@@ -42,7 +42,7 @@ const component = "net-certmanager-controller"
 
 func main() {
 	// The environment variable sets the class when the flag is not given.
-	class := flag.String(certclass.Flag, envOr(certclass.Env, certificate.DefaultCertificateClass),
+	class := flag.String(certclass.Flag, envOr(certclass.Env, certclass.Default),
 		"the networking.knative.dev/certificate.class of the Knative Certificates this controller serves (env "+certclass.Env+")")
 	workersFlag := flag.String("workers", os.Getenv(workersEnv),
 		fmt.Sprintf("reconcile workers, 1 to %d (env %s; default %d)", maxWorkers, workersEnv, defaultWorkers))

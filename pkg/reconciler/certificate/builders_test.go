@@ -31,13 +31,14 @@ import (
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	"knative.dev/pkg/apis"
 
+	"knative.dev/net-certmanager/pkg/certclass"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 )
 
 const (
 	testNS     = "default"
 	testName   = "route-abc"
-	testClass  = DefaultCertificateClass
+	testClass  = certclass.Default
 	testDomain = "example.com"
 	testHost   = "hello.default.example.com"
 	testSecret = "route-abc-tls"

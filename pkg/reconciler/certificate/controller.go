@@ -44,7 +44,6 @@ import (
 	"knative.dev/pkg/logging"
 	pkgreconciler "knative.dev/pkg/reconciler"
 
-	"knative.dev/net-certmanager/pkg/certclass"
 	"knative.dev/net-certmanager/pkg/certmanagerapi"
 	cmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client"
 	challengeinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/challenge"
@@ -57,10 +56,6 @@ import (
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 )
-
-// DefaultCertificateClass is the class served unless configured otherwise:
-// our own, not the one Serving's built-in reconciler serves (see config).
-const DefaultCertificateClass = certclass.Default
 
 // SolverServiceSelector selects the only Services the controller caches:
 // cert-manager's HTTP-01 solvers. main must register it with
