@@ -20,6 +20,9 @@ limitations under the License.
 // (Doctor), the CA rotation checklist (Rotation) and the list of
 // certificates to re-issue (Renew). Everything but Load and Renew is a pure
 // function of the Inventory and a time, so it is tested with tables.
+// Rotation first gathers where each certificate and bundle stands, then
+// judges each step with a small named function (rotation_steps.go), in the
+// manner of cert-manager's certificate policy checks.
 //
 // Issued chains are read from cert-manager CertificateRequests
 // (status.certificate and status.ca), never from the certificates' Secrets.

@@ -163,7 +163,7 @@ func issuerType(is IssuerInfo) string {
 		return ""
 	case s.CA != nil:
 		if is.CA != nil {
-			return "CA issuer signing with " + Name(is.CA)
+			return "CA issuer signing with " + CertDisplayName(is.CA)
 		}
 		return "CA issuer (CA certificate unreadable: " + is.CAError + ")"
 	case s.ACME != nil:
@@ -225,67 +225,6 @@ func currentCAs(inv *Inventory) []*x509.Certificate {
 	return out
 }
 
-// anchor is the topmost certificate the leaf chains to, among its own
-// intermediates and the request's CA; nil if the leaf does not chain to
-// any of them (e.g. ACME, whose requests carry no CA).
-func anchor(kc KCertInfo) *x509.Certificate {
-	if !caIssued(kc) {
-		return nil
-	}
-	roots := x509.NewCertPool()
-	for _, c := range append(append([]*x509.Certificate{}, kc.Intermediates...), kc.CA...) {
-		roots.AddCert(c)
-	}
-	chains, err := kc.Leaf.Verify(verifyOpts(kc, roots))
-	if err != nil {
-		return nil
-	}
-	best := chains[0]
-	for _, ch := range chains {
-		if len(ch) > len(best) {
-			best = ch
-		}
-	}
-	if len(best) < 2 {
-		return nil
-	}
-	return best[len(best)-1]
-}
-
-// caIssued says whether the KCert's certificate came from an issuer that
-// names its CA (status.ca: CA, self-signed, Vault...). ACME issuers leave it
-// empty: those certificates are trusted through public roots, not through
-// Knative's trust bundles, and take no part in a CA rotation.
-func caIssued(kc KCertInfo) bool { return kc.Leaf != nil && len(kc.CA) > 0 }
-
-// verifyOpts checks the chain at the time the leaf was issued: whether it
-// chains to a CA does not depend on expiry, which is checked on its own.
-func verifyOpts(kc KCertInfo, roots *x509.CertPool) x509.VerifyOptions {
-	inter := x509.NewCertPool()
-	for _, c := range kc.Intermediates {
-		inter.AddCert(c)
-	}
-	return x509.VerifyOptions{
-		Roots:         roots,
-		Intermediates: inter,
-		CurrentTime:   kc.Leaf.NotBefore.Add(time.Second),
-		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
-	}
-}
-
-// chainsTo says whether the KCert's current leaf chains to one of cas.
-func chainsTo(kc KCertInfo, cas []*x509.Certificate) bool {
-	if kc.Leaf == nil || len(cas) == 0 {
-		return false
-	}
-	roots := x509.NewCertPool()
-	for _, c := range cas {
-		roots.AddCert(c)
-	}
-	_, err := kc.Leaf.Verify(verifyOpts(kc, roots))
-	return err == nil
-}
-
 func bundleChecks(inv *Inventory) []Check {
 	var out []Check
 	cas := currentCAs(inv)
@@ -311,8 +250,8 @@ func bundleChecks(inv *Inventory) []Check {
 		holds := Check{Name: "trust bundle in " + b.Namespace + " holds the CA of the current certificates"}
 		var missing []string
 		for _, ca := range cas {
-			if !bundleHolds(b, ca) {
-				missing = append(missing, Name(ca))
+			if !trustedBy(ca, b.Certificates) {
+				missing = append(missing, CertDisplayName(ca))
 			}
 		}
 		if len(missing) > 0 {
@@ -325,14 +264,4 @@ func bundleChecks(inv *Inventory) []Check {
 		out = append(out, holds)
 	}
 	return out
-}
-
-// bundleHolds says whether a bundle trusts ca: ca itself, or a CA above it.
-func bundleHolds(b BundleInfo, ca *x509.Certificate) bool {
-	roots := x509.NewCertPool()
-	for _, c := range b.Certificates {
-		roots.AddCert(c)
-	}
-	_, err := ca.Verify(x509.VerifyOptions{Roots: roots, CurrentTime: ca.NotBefore.Add(time.Second), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
-	return err == nil
 }

@@ -18,8 +18,7 @@ package kncm
 
 import (
 	"crypto/x509"
-	"fmt"
-	"strings"
+	"slices"
 	"time"
 )
 
@@ -96,6 +95,123 @@ type RotationReport struct {
 	StillOnOldCA []string `json:"stillOnOldCA,omitempty"`
 }
 
+// Rotation walks the seed's nine steps of "Trust during rotation": it
+// gathers where every certificate and bundle stands once, then judges each
+// step (rotationSteps) and the verdict (removalBlockers) from that alone.
+func Rotation(inv *Inventory, o Options, ro RotationOptions, now time.Time) RotationReport {
+	in := gatherRotation(inv, o, ro, now)
+	r := RotationReport{
+		NewCAs:       caInfos(in.newCAs, now),
+		OldCAs:       caInfos(in.oldCAs, now),
+		Counts:       in.counts,
+		StillOnOldCA: in.stillOnOldCA,
+	}
+	for i, judge := range rotationSteps {
+		s := judge(in)
+		s.Number = i + 1
+		r.Steps = append(r.Steps, s)
+	}
+	r.SafeToRemoveOldCA, r.Verdict = verdict(in)
+	return r
+}
+
+func caInfos(cas []*x509.Certificate, now time.Time) []CAInfo {
+	var out []CAInfo
+	for _, c := range cas {
+		out = append(out, CAInfo{Name: CertDisplayName(c), NotAfter: c.NotAfter, Expired: now.After(c.NotAfter)})
+	}
+	return out
+}
+
+// rotationInput is what the steps and the verdict judge, gathered once.
+type rotationInput struct {
+	inv   *Inventory
+	opts  Options
+	now   time.Time
+	grace time.Duration
+
+	newCAs, oldCAs []*x509.Certificate
+	counts         RotationCounts
+	// stillOnOldCA are namespace/name of the KCerts on an old CA.
+	stillOnOldCA []string
+	// bundlesLackingCA are the namespaces whose bundles do not trust the new
+	// CA or an old one; bundlesHoldingOldCA those that hold an old CA.
+	bundlesLackingCA, bundlesHoldingOldCA []string
+	// lastMove is when the last certificate moved to the new CA.
+	lastMove time.Time
+	// graceLeft is how long the old CA must still stay trusted; ≤ 0 once
+	// the grace period is over, or when there is no old CA to keep.
+	graceLeft time.Duration
+}
+
+// gatherRotation places every KCert and trust bundle with respect to the
+// new and the old CAs. It judges nothing: the steps and the verdict do.
+func gatherRotation(inv *Inventory, o Options, ro RotationOptions, now time.Time) rotationInput {
+	in := rotationInput{inv: inv, opts: o, now: now, grace: ro.Grace}
+	in.newCAs = NewCAs(inv, ro)
+	in.oldCAs = OldCAs(inv, ro, in.newCAs)
+	in.placeKCerts()
+	in.placeBundles()
+	if !in.lastMove.IsZero() && len(in.oldCAs) > 0 {
+		in.graceLeft = ro.Grace - now.Sub(in.lastMove)
+	}
+	return in
+}
+
+// placeKCerts counts the KCerts by the CA their current certificate chains
+// to, and finds when the last one moved to the new CA.
+func (in *rotationInput) placeKCerts() {
+	n := &in.counts
+	n.KCerts = len(in.inv.KCerts)
+	for _, kc := range in.inv.KCerts {
+		if kc.Ready && kc.NotAfter != nil && in.now.Before(*kc.NotAfter) {
+			n.ReadyUnexpired++
+		}
+		switch {
+		case kc.Leaf == nil:
+			n.NotIssued++
+		case !caIssued(kc):
+			n.PublicCA++
+		case chainsTo(kc, in.newCAs):
+			n.OnNewCA++
+			in.lastMove = latest(in.lastMove, kc.Leaf.NotBefore, kc.IssuedAt)
+		default:
+			n.OnOldCA++
+			in.stillOnOldCA = append(in.stillOnOldCA, kc.Namespace+"/"+kc.Name)
+		}
+	}
+}
+
+// placeBundles counts the trust bundles by the CAs they trust and hold.
+func (in *rotationInput) placeBundles() {
+	n := &in.counts
+	n.Bundles = len(in.inv.Bundles)
+	for _, b := range in.inv.Bundles {
+		trustsNew := len(in.newCAs) > 0 && trustsAll(b.Certificates, in.newCAs)
+		if !trustsNew {
+			n.BundlesWithoutNew++
+		}
+		if trustsNew && trustsAll(b.Certificates, in.oldCAs) {
+			n.BundlesWithBoth++
+		} else {
+			in.bundlesLackingCA = append(in.bundlesLackingCA, b.Namespace)
+		}
+		if slices.ContainsFunc(in.oldCAs, func(c *x509.Certificate) bool { return containsCert(b.Certificates, c) }) {
+			n.BundlesWithOldCA++
+			in.bundlesHoldingOldCA = append(in.bundlesHoldingOldCA, b.Namespace)
+		}
+	}
+}
+
+func latest(t time.Time, others ...time.Time) time.Time {
+	for _, o := range others {
+		if o.After(t) {
+			t = o
+		}
+	}
+	return t
+}
+
 // NewCAs returns the CAs the configured issuers sign with, unless o names
 // them.
 func NewCAs(inv *Inventory, o RotationOptions) []*x509.Certificate {
@@ -135,244 +251,4 @@ func OldCAs(inv *Inventory, o RotationOptions, newCAs []*x509.Certificate) []*x5
 		}
 	}
 	return out
-}
-
-func containsCert(list []*x509.Certificate, c *x509.Certificate) bool {
-	for _, x := range list {
-		if x.Equal(c) {
-			return true
-		}
-	}
-	return false
-}
-
-// trustedBy says whether c is one of cas or chains to one of them.
-func trustedBy(c *x509.Certificate, cas []*x509.Certificate) bool {
-	if len(cas) == 0 {
-		return false
-	}
-	return bundleHolds(BundleInfo{Certificates: cas}, c)
-}
-
-// Rotation walks the seed's nine steps of "Trust during rotation".
-func Rotation(inv *Inventory, o Options, ro RotationOptions, now time.Time) RotationReport {
-	var r RotationReport
-	newCAs := NewCAs(inv, ro)
-	oldCAs := OldCAs(inv, ro, newCAs)
-	for _, c := range newCAs {
-		r.NewCAs = append(r.NewCAs, CAInfo{Name: Name(c), NotAfter: c.NotAfter, Expired: now.After(c.NotAfter)})
-	}
-	for _, c := range oldCAs {
-		r.OldCAs = append(r.OldCAs, CAInfo{Name: Name(c), NotAfter: c.NotAfter, Expired: now.After(c.NotAfter)})
-	}
-
-	// Counts.
-	n := &r.Counts
-	n.KCerts = len(inv.KCerts)
-	var lastMove time.Time
-	for _, kc := range inv.KCerts {
-		if kc.Ready && kc.NotAfter != nil && now.Before(*kc.NotAfter) {
-			n.ReadyUnexpired++
-		}
-		switch {
-		case kc.Leaf == nil:
-			n.NotIssued++
-		case !caIssued(kc):
-			n.PublicCA++
-		case chainsTo(kc, newCAs):
-			n.OnNewCA++
-			if kc.Leaf.NotBefore.After(lastMove) {
-				lastMove = kc.Leaf.NotBefore
-			}
-			if kc.IssuedAt.After(lastMove) {
-				lastMove = kc.IssuedAt
-			}
-		default:
-			n.OnOldCA++
-			r.StillOnOldCA = append(r.StillOnOldCA, kc.Namespace+"/"+kc.Name)
-		}
-	}
-	n.Bundles = len(inv.Bundles)
-	var bundlesMissing, bundlesHoldingOld []string
-	for _, b := range inv.Bundles {
-		hasNew := len(newCAs) > 0
-		for _, c := range newCAs {
-			hasNew = hasNew && bundleHolds(b, c)
-		}
-		hasOld := true
-		oldHere := false
-		for _, c := range oldCAs {
-			held := containsCert(b.Certificates, c)
-			hasOld = hasOld && bundleHolds(b, c)
-			oldHere = oldHere || held
-		}
-		if !hasNew {
-			n.BundlesWithoutNew++
-		}
-		if hasNew && hasOld {
-			n.BundlesWithBoth++
-		}
-		if !hasNew || !hasOld {
-			bundlesMissing = append(bundlesMissing, b.Namespace)
-		}
-		if oldHere {
-			n.BundlesWithOldCA++
-			bundlesHoldingOld = append(bundlesHoldingOld, b.Namespace)
-		}
-	}
-
-	step := func(num int, title string, state StepState, detail, do string) {
-		r.Steps = append(r.Steps, Step{Number: num, Title: title, State: state, Detail: detail, Do: do})
-	}
-	doneIf := func(ok bool, otherwise StepState) StepState {
-		if ok {
-			return StepDone
-		}
-		return otherwise
-	}
-
-	// 1. The existing setup is up and running: the doctor's prerequisites
-	// (without the bundle checks, which steps 4 and 9 cover).
-	d := Doctor(inv, o, now)
-	var failed []string
-	prereq := 0
-	for _, c := range d.Checks {
-		if strings.HasPrefix(c.Name, "trust bundle") {
-			continue
-		}
-		prereq++
-		if !c.OK {
-			failed = append(failed, c.Name)
-		}
-	}
-	detail := fmt.Sprintf("%d/%d prerequisites pass", prereq-len(failed), prereq)
-	if len(failed) > 0 {
-		detail += "; failing: " + strings.Join(failed, "; ")
-	}
-	step(1, "The existing setup is up and running", doneIf(len(failed) == 0, StepFailed), detail, "kn certmanager doctor")
-
-	// 2. Every KCert has a certificate, Ready and unexpired.
-	step(2, "All KCerts are Ready and not expired", doneIf(n.ReadyUnexpired == n.KCerts, StepFailed),
-		fmt.Sprintf("%d/%d KCerts Ready and unexpired", n.ReadyUnexpired, n.KCerts), "fix the KCerts that are not Ready (kubectl get kcert -A)")
-
-	// 3. The CAs (old and new) are not expired.
-	var cas []string
-	expired := false
-	for _, c := range append(append([]CAInfo{}, r.OldCAs...), r.NewCAs...) {
-		cas = append(cas, fmt.Sprintf("%s expires %s (in %s)", c.Name, c.NotAfter.UTC().Format(time.RFC3339), roundDur(c.NotAfter.Sub(now))))
-		expired = expired || c.Expired
-	}
-	if len(cas) == 0 {
-		cas = []string{"no CA found: the issuers are not CA issuers, or their Secrets are unreadable (use --new-ca)"}
-	}
-	step(3, "The CAs are not expired", doneIf(!expired && len(newCAs) > 0, StepFailed), strings.Join(cas, "; "), "renew the expired CA first")
-
-	// 4. The bundles hold the old and the new CA.
-	step(4, "The trust bundles hold the old and the new CA", doneIf(len(bundlesMissing) == 0 && n.Bundles > 0, StepTodo),
-		fmt.Sprintf("%d/%d bundles hold both%s", n.BundlesWithBoth, n.Bundles, listIf(" (missing in: ", bundlesMissing, ")")),
-		"add the new CA to every trust-bundle ConfigMap, keeping the old one")
-
-	// 5. The issuers point to the new CA.
-	var points []string
-	allNew := len(newCAs) > 0
-	for _, is := range inv.Issuers {
-		switch {
-		case is.CA != nil:
-			points = append(points, fmt.Sprintf("%s → %s", is.Describe(), Name(is.CA)))
-			allNew = allNew && trustedBy(is.CA, newCAs)
-		case is.CAError != "":
-			points = append(points, fmt.Sprintf("%s → unknown (%s)", is.Describe(), is.CAError))
-		default:
-			points = append(points, fmt.Sprintf("%s → not a CA issuer", is.Describe()))
-		}
-	}
-	step(5, "The issuers sign with the new CA", doneIf(allNew, StepTodo), strings.Join(uniq(points), "; "),
-		"point the CA issuers at the new CA's Secret (spec.ca.secretName)")
-
-	// 6. Certificates renewed (instead of waiting for them to expire).
-	step(6, "Certificates on the old CA are re-issued", doneIf(n.OnOldCA == 0 && n.NotIssued == 0, StepTodo),
-		fmt.Sprintf("%d certificate(s) still chain to the old CA, %d not issued", n.OnOldCA, n.NotIssued), "kn certmanager rotation renew")
-
-	// 7. All certificates are signed by the new CA.
-	publicNote := ""
-	if n.PublicCA > 0 {
-		publicNote = fmt.Sprintf(" (%d from ACME issuers, trusted through public roots, left out)", n.PublicCA)
-	}
-	caCerts := n.KCerts - n.PublicCA
-	step(7, "All certificates are signed by the new CA", doneIf(n.OnNewCA == caCerts && caCerts > 0, StepTodo),
-		fmt.Sprintf("%d/%d certificates chain to the new CA, %d to the old%s", n.OnNewCA, caCerts, n.OnOldCA, publicNote), "wait for the renewals (Issuing condition)")
-
-	// 8. A grace period for components to pick up the new certificates.
-	// Without an old CA there is nothing to wait for.
-	graceLeft := time.Duration(0)
-	if !lastMove.IsZero() && len(oldCAs) > 0 {
-		graceLeft = ro.Grace - now.Sub(lastMove)
-	}
-	graceDetail := fmt.Sprintf("grace period %s", ro.Grace)
-	if !lastMove.IsZero() {
-		graceDetail += fmt.Sprintf(", last certificate moved to the new CA at %s", lastMove.UTC().Format(time.RFC3339))
-	}
-	if graceLeft > 0 {
-		graceDetail += fmt.Sprintf(", %s left", roundDur(graceLeft))
-	}
-	step(8, "Grace period for all components to pick up the changes", doneIf(graceLeft <= 0 && n.OnOldCA == 0 && n.NotIssued == 0, StepTodo), graceDetail, "wait")
-
-	safe := n.OnOldCA == 0 && n.NotIssued == 0 && n.BundlesWithoutNew == 0 && len(newCAs) > 0 && graceLeft <= 0
-
-	// 9. Remove the old CA from the bundles.
-	step(9, "Remove the old CA from the trust bundles", doneIf(n.BundlesWithOldCA == 0, StepTodo),
-		fmt.Sprintf("%d bundle(s) still hold an old CA%s", n.BundlesWithOldCA, listIf(" (", bundlesHoldingOld, ")")),
-		"once safe: remove the old CA from every trust-bundle ConfigMap")
-
-	r.SafeToRemoveOldCA = safe
-	yes := "no"
-	if safe {
-		yes = "yes"
-	}
-	r.Verdict = fmt.Sprintf("safe to remove the old CA: %s (%d certificates still chain to it)", yes, n.OnOldCA)
-	var why []string
-	if n.NotIssued > 0 {
-		why = append(why, fmt.Sprintf("%d KCerts not issued yet", n.NotIssued))
-	}
-	if n.BundlesWithoutNew > 0 {
-		why = append(why, fmt.Sprintf("the new CA is missing from %d bundle(s)", n.BundlesWithoutNew))
-	}
-	if len(newCAs) == 0 {
-		why = append(why, "no new CA known")
-	}
-	if graceLeft > 0 && n.OnOldCA == 0 {
-		why = append(why, fmt.Sprintf("grace period: %s left", roundDur(graceLeft)))
-	}
-	if !safe && len(why) > 0 {
-		r.Verdict += "; " + strings.Join(why, "; ")
-	}
-	return r
-}
-
-func listIf(prefix string, items []string, suffix string) string {
-	if len(items) == 0 {
-		return ""
-	}
-	return prefix + strings.Join(items, ", ") + suffix
-}
-
-func uniq(in []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func roundDur(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%dd", int(d.Hours()/24))
-	default:
-		return d.Round(time.Second).String()
-	}
 }

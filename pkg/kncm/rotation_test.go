@@ -224,3 +224,38 @@ func TestRenewNeedsANewCA(t *testing.T) {
 		t.Errorf("err = %v, want ErrNoNewCA", err)
 	}
 }
+
+func TestVerdict(t *testing.T) {
+	newCA := []*x509.Certificate{{}}
+	tests := []struct {
+		name     string
+		in       rotationInput
+		wantSafe bool
+		want     string
+	}{{
+		name:     "nothing blocks",
+		in:       rotationInput{newCAs: newCA},
+		wantSafe: true,
+		want:     "safe to remove the old CA: yes (0 certificates still chain to it)",
+	}, {
+		name: "certificates on the old CA: the grace period is not the reason yet",
+		in:   rotationInput{newCAs: newCA, counts: RotationCounts{OnOldCA: 2}, graceLeft: time.Hour},
+		want: "safe to remove the old CA: no (2 certificates still chain to it)",
+	}, {
+		name: "all moved, grace period running",
+		in:   rotationInput{newCAs: newCA, graceLeft: 90 * time.Minute},
+		want: "safe to remove the old CA: no (0 certificates still chain to it); grace period: 1h30m0s left",
+	}, {
+		name: "every reason, in order",
+		in:   rotationInput{counts: RotationCounts{NotIssued: 1, BundlesWithoutNew: 2}},
+		want: "safe to remove the old CA: no (0 certificates still chain to it); 1 KCerts not issued yet; the new CA is missing from 2 bundle(s); no new CA known",
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			safe, got := verdict(tc.in)
+			if safe != tc.wantSafe || got != tc.want {
+				t.Errorf("verdict = %v, %q; want %v, %q", safe, got, tc.wantSafe, tc.want)
+			}
+		})
+	}
+}
