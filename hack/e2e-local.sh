@@ -63,6 +63,9 @@ trap 'exit 130' INT TERM
 step "etcd and kube-apiserver (built from Go modules, cached)"
 ASSETS="$(./hack/build-localenv-tools.sh)"
 
+step "Knative Serving's controller, for the Serving tests (built from its Go module, cached)"
+SERVING_CONTROLLER="$(./hack/build-localenv-tools.sh --serving | tail -n1)"
+
 step "localenv, controller and webhook binaries"
 (cd test/localenv && GOFLAGS=-mod=mod GOWORK=off go build -o "${BIN_DIR}/localenv" ./cmd/localenv)
 go build -o "${BIN_DIR}/controller" ./cmd/controller
@@ -85,6 +88,8 @@ done
 cat "${WORK_DIR}/localenv.out"
 
 step "e2e and conformance suites"
-# The operations tests (ops_test.go) start environments and controllers of their own.
+# The operations tests (ops_test.go) and the Serving tests (serving_test.go)
+# start environments and controllers of their own.
 go test -tags e2e -count=1 -timeout 30m -v "$@" ./test/e2e/... -args -kubeconfig "${WORK_DIR}/kubeconfig" \
-  -localenv-binary "${BIN_DIR}/localenv" -controller-binary "${BIN_DIR}/controller" -localenv-assets "${ASSETS}"
+  -localenv-binary "${BIN_DIR}/localenv" -controller-binary "${BIN_DIR}/controller" -localenv-assets "${ASSETS}" \
+  -webhook-binary "${BIN_DIR}/webhook" -serving-controller-binary "${SERVING_CONTROLLER}"

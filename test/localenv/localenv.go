@@ -117,6 +117,8 @@ type Options struct {
 	// DeferCertManager starts without cert-manager: no cert-manager CRDs,
 	// controllers, Pebble or issuers until InstallCertManager is called.
 	DeferCertManager bool
+	// Serving, if set, runs Knative Serving's controller too (serving.go).
+	Serving *ServingOptions
 }
 
 // Env is a running local environment.
@@ -152,6 +154,8 @@ type Env struct {
 	// ControllerProbesPort and ControllerMetricsPort are the controller
 	// child's health probe and Prometheus ports on loopback.
 	ControllerProbesPort, ControllerMetricsPort int
+	// Serving is set when Options.Serving is.
+	Serving *ServingEnv
 
 	opts       Options
 	ownWorkDir bool
@@ -250,6 +254,12 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 		return nil, fmt.Errorf("egress proxy: %w", err)
 	}
 
+	if opts.Serving != nil {
+		if err := e.prepareServing(); err != nil {
+			return nil, err
+		}
+	}
+
 	// Control plane.
 	e.step("starting etcd and kube-apiserver (%s)", opts.AssetsDir)
 	if err := e.startControlPlane(); err != nil {
@@ -273,6 +283,11 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 	// Namespaces and Knative ConfigMaps, then config/.
 	if err := ap.applyYAML(ctx, "localenv-bootstrap", bootstrapYAML()); err != nil {
 		return nil, err
+	}
+	if e.Serving != nil {
+		if err := e.applyServingCore(ctx, ap); err != nil {
+			return nil, err
+		}
 	}
 	if opts.ConfigDir != "" {
 		n, skipped, err := ap.applyDir(ctx, opts.ConfigDir)
@@ -326,6 +341,12 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 			return nil, err
 		}
 		e.step("webhook %s serving in %.1fs (pid %d, log %s)", opts.WebhookBinary, time.Since(whStarted).Seconds(), e.WebhookPID, filepath.Join(e.LogDir, "webhook.log"))
+	}
+
+	if e.Serving != nil {
+		if err := e.startServing(ctx); err != nil {
+			return nil, err
+		}
 	}
 
 	if opts.ControllerBinary != "" {
@@ -399,6 +420,13 @@ func (e *Env) startControlPlane() error {
 			return err
 		}
 		api.Configure().Set("egress-selector-config-file", egressFile)
+	}
+	if e.Serving != nil {
+		servingCRDs, err := e.Serving.configureControlPlane(api, runDir)
+		if err != nil {
+			return err
+		}
+		crds = append(crds, servingCRDs...)
 	}
 	e.testEnv = &envtest.Environment{
 		ControlPlane: envtest.ControlPlane{
@@ -482,6 +510,9 @@ func (e *Env) stop() error {
 			errs = append(errs, err)
 		}
 	}
+	if err := e.stopServing(); err != nil {
+		errs = append(errs, err)
+	}
 	if e.certMgr != nil {
 		e.step("stopping cert-manager controllers")
 		if err := e.certMgr.stop(15 * time.Second); err != nil {
@@ -527,19 +558,29 @@ func DefaultAssetsDir() (string, error) {
 	if d := os.Getenv("KUBEBUILDER_ASSETS"); d != "" {
 		return d, nil
 	}
-	root, err := RepoRoot()
+	dir, err := runToolsScript()
 	if err != nil {
 		return "", fmt.Errorf("no --assets / KUBEBUILDER_ASSETS: %w", err)
 	}
-	cmd := exec.Command(filepath.Join(root, "hack", "build-localenv-tools.sh"))
+	return dir, nil
+}
+
+// runToolsScript runs the repository's hack/build-localenv-tools.sh with
+// args, its progress on stderr, and returns its last output line.
+func runToolsScript(args ...string) (string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", fmt.Errorf("running hack/build-localenv-tools.sh %v: %w", args, err)
+	}
+	cmd := exec.Command(filepath.Join(root, "hack", "build-localenv-tools.sh"), args...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("hack/build-localenv-tools.sh: %w", err)
+		return "", fmt.Errorf("hack/build-localenv-tools.sh %v: %w", args, err)
 	}
 	lines := splitLines(string(out))
 	if len(lines) == 0 {
-		return "", errors.New("hack/build-localenv-tools.sh printed nothing")
+		return "", fmt.Errorf("hack/build-localenv-tools.sh %v printed nothing", args)
 	}
 	return lines[len(lines)-1], nil
 }
