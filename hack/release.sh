@@ -30,8 +30,12 @@
 # placeholder registry registry.invalid (RFC 2606), which no cluster can pull.
 #
 # Outputs, in ${OUTPUT_DIR:-release/}:
-#   net-certmanager.yaml                   config/ without config/optional/ (what `kubectl apply -Rf config/` installs)
+#   net-certmanager.yaml                   config/ without config/optional/ (what `kubectl apply -Rf config/` installs);
+#                                          no config-certmanager: Knative Serving ships and owns it
 #   net-certmanager-selfsigned-issuer.yaml config/optional/100-selfsigned-issuer.yaml
+#   config-certmanager-if-serving-has-none.yaml
+#                                          config/optional/300-config-certmanager-if-serving-has-none.yaml,
+#                                          only for a Serving without config-certmanager
 # VERSION (default devel) replaces the app.kubernetes.io/version label.
 
 set -o errexit
@@ -98,3 +102,8 @@ render() {
 mapfile -t CONFIG < <(find config -name '*.yaml' -not -path 'config/optional/*' | sort)
 render "${OUTPUT_DIR}/net-certmanager.yaml" "${CONFIG[@]}"
 render "${OUTPUT_DIR}/net-certmanager-selfsigned-issuer.yaml" config/optional/100-selfsigned-issuer.yaml
+render "${OUTPUT_DIR}/config-certmanager-if-serving-has-none.yaml" config/optional/300-config-certmanager-if-serving-has-none.yaml
+if grep -qE '^  name: config-certmanager$' "${OUTPUT_DIR}/net-certmanager.yaml"; then
+  echo "${OUTPUT_DIR}/net-certmanager.yaml contains config-certmanager, which Knative Serving owns" >&2
+  exit 1
+fi

@@ -50,8 +50,8 @@ OUTPUT_PKG="knative.dev/net-certmanager/pkg/client/certmanager/injection" \
   "certmanager:v1 acme:v1" \
   --go-header-file "${BOILERPLATE}"
 
-echo "=== deepcopy for pkg/reconciler/certificate/config"
+echo "=== deepcopy for pkg/issuerconfig"
 go run k8s.io/code-generator/cmd/deepcopy-gen \
   --output-file zz_generated.deepcopy.go \
   --go-header-file "${BOILERPLATE}" \
-  knative.dev/net-certmanager/pkg/reconciler/certificate/config
+  knative.dev/net-certmanager/pkg/issuerconfig

@@ -29,7 +29,7 @@ trap 'rm -rf "${SCRATCH}"' EXIT
 # The generated paths: anything else update-codegen.sh touches is a bug.
 GENERATED=(
   pkg/client/certmanager/injection
-  pkg/reconciler/certificate/config/zz_generated.deepcopy.go
+  pkg/issuerconfig/zz_generated.deepcopy.go
 )
 
 # A copy without .git and caches; vendor/ is needed for go list.

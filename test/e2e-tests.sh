@@ -70,6 +70,8 @@ function install_knative_prerequisites() {
   for cm in config-logging config-observability config-leader-election; do
     kubectl -n knative-serving create configmap "${cm}" --dry-run=client -o yaml | kubectl apply -f -
   done
+  # Serving's config-certmanager, which our release does not ship.
+  kubectl apply -f "${REPO_ROOT_DIR}/config/optional/300-config-certmanager-if-serving-has-none.yaml"
 }
 
 function install_issuers() {

@@ -23,19 +23,10 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
-	"k8s.io/client-go/tools/cache"
 
-	kcertinformer "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate"
 	kubeclient "knative.dev/pkg/client/injection/kube/client"
-	filteredservice "knative.dev/pkg/client/injection/kube/informers/core/v1/service/filtered"
 	"knative.dev/pkg/logging"
 
-	challengeinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/challenge"
-	orderinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/order"
-	cmcertinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificate"
-	crinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificaterequest"
-	clusterissuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/clusterissuer"
-	issuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/issuer"
 	"knative.dev/net-certmanager/pkg/crdgate"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate"
 )
@@ -73,16 +64,7 @@ func waitForCertManager(ctx context.Context, pr *probes) {
 
 // informersSynced says whether the caches the reconciler reads are filled.
 func informersSynced(ctx context.Context) func() bool {
-	informers := []cache.SharedIndexInformer{
-		kcertinformer.Get(ctx).Informer(),
-		cmcertinformer.Get(ctx).Informer(),
-		crinformer.Get(ctx).Informer(),
-		issuerinformer.Get(ctx).Informer(),
-		clusterissuerinformer.Get(ctx).Informer(),
-		orderinformer.Get(ctx).Informer(),
-		challengeinformer.Get(ctx).Informer(),
-		filteredservice.Get(ctx, certificate.SolverServiceSelector).Informer(),
-	}
+	informers := certificate.Informers(ctx)
 	return func() bool {
 		for _, inf := range informers {
 			if !inf.HasSynced() {

@@ -32,6 +32,7 @@ import (
 	"knative.dev/pkg/logging"
 	"knative.dev/pkg/signals"
 
+	"knative.dev/net-certmanager/pkg/certclass"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate"
 )
 
@@ -39,12 +40,10 @@ import (
 // Lease names (see README, Operating).
 const component = "net-certmanager-controller"
 
-// classEnv sets the certificate class when --certificate-class is not given.
-const classEnv = "CERTIFICATE_CLASS"
-
 func main() {
-	class := flag.String("certificate-class", envOr(classEnv, certificate.DefaultCertificateClass),
-		"the networking.knative.dev/certificate.class of the Knative Certificates this controller serves (env "+classEnv+")")
+	// The environment variable sets the class when the flag is not given.
+	class := flag.String(certclass.Flag, envOr(certclass.Env, certificate.DefaultCertificateClass),
+		"the networking.knative.dev/certificate.class of the Knative Certificates this controller serves (env "+certclass.Env+")")
 	workersFlag := flag.String("workers", os.Getenv(workersEnv),
 		fmt.Sprintf("reconcile workers, 1 to %d (env %s; default %d)", maxWorkers, workersEnv, defaultWorkers))
 

@@ -19,7 +19,7 @@ limitations under the License.
 // kn plugin "kn certmanager"; it also runs on its own. It acts with the
 // user's kubeconfig (--kubeconfig, $KUBECONFIG or ~/.kube/config).
 //
-//	kn-certmanager doctor            [-o json] [-n NS,...]
+//	kn-certmanager doctor            [-o json] [-n NS,...] [--certificate-class CLASS]
 //	kn-certmanager rotation status   [-o json] [-n NS,...] [--grace 2m] [--new-ca FILE] [--old-ca FILE]
 //	kn-certmanager rotation renew    [-n NS,...] [--rate 5] [--dry-run] [--new-ca FILE] [--old-ca FILE]
 package main
@@ -84,6 +84,7 @@ type common struct {
 	output              string
 	namespaces          []string
 	system, clusterNS   string
+	certificateClass    string
 	timeout             time.Duration
 }
 
@@ -94,6 +95,7 @@ func (c *common) register(fs *pflag.FlagSet) {
 	fs.StringSliceVarP(&c.namespaces, "namespace", "n", nil, "only these namespaces' KCerts and trust bundles (default: all KCerts; bundles of knative-serving, the ingress namespaces and every namespace with KCerts)")
 	fs.StringVar(&c.system, "system-namespace", "knative-serving", "namespace of config-certmanager and the controller")
 	fs.StringVar(&c.clusterNS, "cluster-resource-namespace", "cert-manager", "cert-manager's cluster resource namespace (Secrets of CA ClusterIssuers)")
+	fs.StringVar(&c.certificateClass, "certificate-class", "", "the class the controller serves (default: read from its Deployment's --certificate-class or CERTIFICATE_CLASS, else the built-in default)")
 	fs.DurationVar(&c.timeout, "timeout", time.Minute, "timeout for reading the cluster")
 }
 
@@ -102,6 +104,7 @@ func (c *common) options() kncm.Options {
 	o.SystemNamespace = c.system
 	o.ClusterResourceNamespace = c.clusterNS
 	o.Namespaces = c.namespaces
+	o.CertificateClass = c.certificateClass
 	return o
 }
 

@@ -37,7 +37,7 @@ import (
 
 	clusterissuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/clusterissuer"
 	issuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/issuer"
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/webhook"
 )
 
@@ -47,9 +47,6 @@ const (
 	// serviceName and secretName are declared in config/.
 	serviceName = "net-certmanager-webhook"
 	secretName  = "net-certmanager-webhook-certs"
-	// configWebhookName is the ValidatingWebhookConfiguration (and its one
-	// webhook) that config/500-webhook-configuration.yaml declares.
-	configWebhookName = "config.webhook.net-certmanager.knative.dev"
 	// configWebhookPath is where the apiserver sends config-certmanager.
 	configWebhookPath = "/config-validation"
 	defaultPort       = 8443
@@ -64,9 +61,9 @@ func newConfigValidationController(ctx context.Context, _ configmap.Watcher) *co
 		ClusterIssuerLister: clusterissuerinformer.Get(ctx).Lister(),
 		IssuerLister:        issuerinformer.Get(ctx).Lister(),
 	}
-	return configmaps.NewAdmissionController(ctx, configWebhookName, configWebhookPath,
+	return configmaps.NewAdmissionController(ctx, webhook.ConfigWebhookName, configWebhookPath,
 		configmap.Constructors{
-			config.CertManagerConfigName: webhook.NewConfigValidator(system.Namespace(), lookup),
+			issuerconfig.CertManagerConfigName: webhook.NewConfigValidator(system.Namespace(), lookup),
 		})
 }
 

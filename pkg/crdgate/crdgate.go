@@ -31,17 +31,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/utils/clock"
+
+	"knative.dev/net-certmanager/pkg/certmanagerapi"
 )
 
 // Required are the cert-manager resources the controller watches.
-var Required = []schema.GroupVersionResource{
-	{Group: "cert-manager.io", Version: "v1", Resource: "certificates"},
-	{Group: "cert-manager.io", Version: "v1", Resource: "certificaterequests"},
-	{Group: "cert-manager.io", Version: "v1", Resource: "issuers"},
-	{Group: "cert-manager.io", Version: "v1", Resource: "clusterissuers"},
-	{Group: "acme.cert-manager.io", Version: "v1", Resource: "orders"},
-	{Group: "acme.cert-manager.io", Version: "v1", Resource: "challenges"},
-}
+var Required = certmanagerapi.Watched
 
 // ServedLister returns the resource names served for a group version, and
 // a NotFound error when the group version is not served at all.

@@ -19,11 +19,10 @@ package kncm
 import (
 	"crypto/x509"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/trust"
 )
 
@@ -42,10 +41,6 @@ type DoctorReport struct {
 	OK     bool    `json:"ok"`
 }
 
-// requiredResources are the cert-manager.io/v1 resources net-certmanager
-// uses. The v1 API itself appeared in cert-manager 1.0.
-var requiredResources = []string{"certificaterequests", "certificates", "clusterissuers", "issuers"}
-
 // Doctor checks the prerequisites of Knative's cert-manager integration.
 func Doctor(inv *Inventory, o Options, now time.Time) DoctorReport {
 	var r DoctorReport
@@ -57,6 +52,9 @@ func Doctor(inv *Inventory, o Options, now time.Time) DoctorReport {
 		add(c)
 	}
 	add(controllerCheck(inv, o))
+	for _, c := range servingChecks(inv.Serving, o) {
+		add(c)
+	}
 	for _, c := range bundleChecks(inv) {
 		add(c)
 	}
@@ -67,58 +65,24 @@ func Doctor(inv *Inventory, o Options, now time.Time) DoctorReport {
 	return r
 }
 
-func crdCheck(inv *Inventory) Check {
-	c := Check{Name: "cert-manager CRDs (cert-manager.io/v1, cert-manager ≥ 1.0)"}
-	if inv.CRDError != "" {
-		c.Detail = "cert-manager.io/v1 is not served: " + inv.CRDError
-		c.Fix = "install cert-manager ≥ 1.0, e.g. kubectl apply -f https://github.com/cert-manager/cert-manager/releases/download/v1.20.3/cert-manager.yaml"
-		return c
-	}
-	var missing []string
-	for _, r := range requiredResources {
-		if !slices.Contains(inv.CertManagerResources, r) {
-			missing = append(missing, r)
-		}
-	}
-	if len(missing) > 0 {
-		c.Detail = "cert-manager.io/v1 lacks " + strings.Join(missing, ", ")
-		c.Fix = "reinstall cert-manager's CRDs (≥ 1.0)"
-		return c
-	}
-	c.OK = true
-	c.Detail = "cert-manager.io/v1 serves " + strings.Join(requiredResources, ", ")
-	return c
-}
-
 func configCheck(inv *Inventory, o Options) Check {
 	c := Check{Name: "config-certmanager parses"}
 	switch {
 	case inv.ConfigError != "":
 		c.Detail = inv.ConfigError
-		c.Fix = fmt.Sprintf("kubectl -n %s edit configmap %s (see the README's config-certmanager section)", o.SystemNamespace, config.CertManagerConfigName)
+		c.Fix = fmt.Sprintf("kubectl -n %s edit configmap %s (see the README's config-certmanager section)", o.SystemNamespace, issuerconfig.CertManagerConfigName)
 	case !inv.ConfigFound:
 		c.OK = true
-		c.Detail = fmt.Sprintf("not found in %s: every key defaults to ClusterIssuer %s", o.SystemNamespace, config.DefaultIssuerName)
+		c.Detail = fmt.Sprintf("not found in %s: every key defaults to ClusterIssuer %s", o.SystemNamespace, issuerconfig.DefaultIssuerName)
 	default:
 		c.OK = true
 		var parts []string
 		for _, kr := range inv.Config.Refs() {
-			parts = append(parts, fmt.Sprintf("%s=%s", kr.Key, refString(kr)))
+			parts = append(parts, fmt.Sprintf("%s=%s", kr.Key, issuerconfig.String(kr.Ref)))
 		}
 		c.Detail = strings.Join(parts, ", ")
 	}
 	return c
-}
-
-func refString(kr config.KeyedRef) string {
-	kind := kr.Ref.Kind
-	if kind == "" {
-		kind = config.IssuerKind
-	}
-	if kr.Ref.Group != "" && kr.Ref.Group != config.CertManagerGroup {
-		return fmt.Sprintf("%s.%s/%s", kind, kr.Ref.Group, kr.Ref.Name)
-	}
-	return kind + "/" + kr.Ref.Name
 }
 
 func issuerChecks(inv *Inventory) []Check {
@@ -144,7 +108,7 @@ func issuerChecks(inv *Inventory) []Check {
 			continue
 		}
 		suits := Check{Name: fmt.Sprintf("%s: %s suits its feature", is.Key, is.Describe()), OK: true}
-		if err := config.CheckIssuerSuits(is.Key, is.Ref, is.Spec); err != nil {
+		if err := issuerconfig.CheckIssuerSuits(is.Key, is.Ref, is.Spec); err != nil {
 			suits.OK = false
 			suits.Detail = err.Error()
 			suits.Fix = "point " + is.Key + " at a CA issuer"

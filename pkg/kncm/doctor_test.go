@@ -45,6 +45,12 @@ func TestDoctor(t *testing.T) {
 		wantFailed: []string{"cert-manager CRDs"},
 		wantDetail: "lacks certificaterequests, certificates, clusterissuers, issuers",
 	}, {
+		// The controller waits for Orders and Challenges at its CRD gate.
+		name:       "no Orders and Challenges",
+		change:     func(w *world) { w.acmeResources = nil },
+		wantFailed: []string{"cert-manager CRDs"},
+		wantDetail: "acme.cert-manager.io/v1 lacks challenges, orders",
+	}, {
 		name: "config-certmanager invalid",
 		change: func(w *world) {
 			w.kube[1].(*corev1.ConfigMap).Data["issuerRef"] = "nmae: typo\n"

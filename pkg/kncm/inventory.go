@@ -28,7 +28,7 @@ import (
 
 	netclientset "knative.dev/networking/pkg/client/clientset/versioned"
 
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 )
 
 // Clients are the user's clients; the plugin acts with the user's rights.
@@ -53,6 +53,9 @@ type Options struct {
 	Namespaces []string
 	// ControllerName is the controller's Deployment and lease prefix.
 	ControllerName string
+	// CertificateClass, if set, is the class the controller serves, instead
+	// of what its Deployment says (for a controller run without one).
+	CertificateClass string
 }
 
 // DefaultOptions are those of a standard installation.
@@ -68,19 +71,19 @@ func DefaultOptions() Options {
 // Inventory is what Load found. Errors are kept as text so that the checks
 // can report them.
 type Inventory struct {
-	// CertManagerResources are the resources cert-manager.io/v1 serves; nil
-	// with CRDError when the group version is not served.
-	CertManagerResources []string
-	CRDError             string
+	// CertManagerAPIs are the group versions of the resources the
+	// controller watches, as discovery served them.
+	CertManagerAPIs []ServedAPI
 
 	ConfigFound bool
-	Config      *config.CertManagerConfig
+	Config      *issuerconfig.CertManagerConfig
 	ConfigError string
 
 	Issuers    []IssuerInfo
 	Controller ControllerInfo
 	KCerts     []KCertInfo
 	Bundles    []BundleInfo
+	Serving    ServingInfo
 }
 
 // IssuerInfo is one issuer a config key refers to, as seen from one
@@ -102,10 +105,7 @@ type IssuerInfo struct {
 
 // Describe names the issuer as kubectl would.
 func (i IssuerInfo) Describe() string {
-	kind := i.Ref.Kind
-	if kind == "" {
-		kind = config.IssuerKind
-	}
+	kind := issuerconfig.Kind(i.Ref)
 	if i.Namespace != "" {
 		return fmt.Sprintf("%s %s/%s", kind, i.Namespace, i.Ref.Name)
 	}

@@ -102,13 +102,16 @@ func (c *ca) leaf(t *testing.T, name string, issued time.Time) *x509.Certificate
 // ClusterIssuer "ca-issuer", whose Secret holds issuerCA.
 type world struct {
 	kube, cm, net []runtime.Object
-	resources     []metav1.APIResource
-	ca1, ca2      *ca
+	// resources and acmeResources are what cert-manager.io/v1 and
+	// acme.cert-manager.io/v1 serve.
+	resources, acmeResources []metav1.APIResource
+	ca1, ca2                 *ca
 }
 
 func newWorld(t *testing.T) *world {
 	w := &world{ca1: newCA(t, "ca1", now.Add(365*24*time.Hour)), ca2: newCA(t, "ca2", now.Add(2*365*24*time.Hour))}
 	w.resources = []metav1.APIResource{{Name: "certificates"}, {Name: "certificates/status"}, {Name: "certificaterequests"}, {Name: "issuers"}, {Name: "clusterissuers"}}
+	w.acmeResources = []metav1.APIResource{{Name: "orders"}, {Name: "orders/status"}, {Name: "challenges"}, {Name: "challenges/status"}}
 	ref := "kind: ClusterIssuer\nname: ca-issuer\n"
 	w.kube = append(w.kube,
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "knative-serving"}},
@@ -117,6 +120,7 @@ func newWorld(t *testing.T) *world {
 		&coordinationv1.Lease{ObjectMeta: metav1.ObjectMeta{Namespace: "knative-serving", Name: "net-certmanager-controller.knative.dev.net-certmanager.pkg.reconciler.certificate.reconciler.00-of-01"},
 			Spec: coordinationv1.LeaseSpec{HolderIdentity: ptr.To("me"), LeaseDurationSeconds: ptr.To[int32](15), RenewTime: &metav1.MicroTime{Time: now.Add(-3 * time.Second)}}},
 	)
+	w.kube = append(w.kube, servingObjects()...)
 	return w
 }
 
@@ -179,7 +183,11 @@ func (w *world) kcert(t *testing.T, name string, signer *ca, issuing bool) {
 
 func (w *world) clients() (Clients, *cmfake.Clientset) {
 	kube := fakekube.NewSimpleClientset(w.kube...)
-	kube.Discovery().(*fakediscovery.FakeDiscovery).Resources = []*metav1.APIResourceList{{GroupVersion: "cert-manager.io/v1", APIResources: w.resources}}
+	addWebhookReactor(kube, webhookDenies)
+	kube.Discovery().(*fakediscovery.FakeDiscovery).Resources = []*metav1.APIResourceList{
+		{GroupVersion: "cert-manager.io/v1", APIResources: w.resources},
+		{GroupVersion: "acme.cert-manager.io/v1", APIResources: w.acmeResources},
+	}
 	cm := cmfake.NewSimpleClientset(w.cm...)
 	return Clients{Kube: kube, CM: cm, Net: netfake.NewSimpleClientset(w.net...)}, cm
 }

@@ -34,7 +34,7 @@ import (
 	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/trust"
 )
 
@@ -46,28 +46,19 @@ func Load(ctx context.Context, c Clients, o Options, now time.Time) (*Inventory,
 		return nil, fmt.Errorf("cannot reach the cluster: %w", err)
 	}
 
-	// 1. cert-manager's API: v1 exists since cert-manager 1.0.
-	if list, err := c.Kube.Discovery().ServerResourcesForGroupVersion(cmv1.SchemeGroupVersion.String()); err != nil {
-		inv.CRDError = err.Error()
-	} else {
-		for _, r := range list.APIResources {
-			if !strings.Contains(r.Name, "/") {
-				inv.CertManagerResources = append(inv.CertManagerResources, r.Name)
-			}
-		}
-		sort.Strings(inv.CertManagerResources)
-	}
+	// 1. cert-manager's APIs: the v1 ones exist since cert-manager 1.0.
+	inv.CertManagerAPIs = loadCertManagerAPIs(c.Kube.Discovery())
 
 	// 2. config-certmanager, parsed by the controller's own parser.
-	cm, err := c.Kube.CoreV1().ConfigMaps(o.SystemNamespace).Get(ctx, config.CertManagerConfigName, metav1.GetOptions{})
+	cm, err := c.Kube.CoreV1().ConfigMaps(o.SystemNamespace).Get(ctx, issuerconfig.CertManagerConfigName, metav1.GetOptions{})
 	switch {
 	case apierrs.IsNotFound(err):
-		inv.Config, _ = config.NewCertManagerConfigFromConfigMap(&corev1.ConfigMap{})
+		inv.Config, _ = issuerconfig.NewCertManagerConfigFromConfigMap(&corev1.ConfigMap{})
 	case err != nil:
 		inv.ConfigError = err.Error()
 	default:
 		inv.ConfigFound = true
-		if inv.Config, err = config.NewCertManagerConfigFromConfigMap(cm); err != nil {
+		if inv.Config, err = issuerconfig.NewCertManagerConfigFromConfigMap(cm); err != nil {
 			inv.ConfigError = err.Error()
 		}
 	}
@@ -89,6 +80,9 @@ func Load(ctx context.Context, c Clients, o Options, now time.Time) (*Inventory,
 	for _, ns := range bundleNamespaces(ctx, c, o, inv) {
 		inv.Bundles = append(inv.Bundles, loadBundle(ctx, c, ns, now))
 	}
+
+	// 7. The class handover with Serving, and our webhook.
+	inv.Serving = loadServing(ctx, c, o)
 	return inv, nil
 }
 
@@ -172,12 +166,11 @@ func currentRequest(crs []cmv1.CertificateRequest, certName string, revision int
 func loadIssuers(ctx context.Context, c Clients, o Options, inv *Inventory) {
 	for _, kr := range inv.Config.Refs() {
 		ref := kr.Ref
-		group := ref.Group
-		if group != "" && group != config.CertManagerGroup {
+		if issuerconfig.IsExternal(ref) {
 			inv.Issuers = append(inv.Issuers, IssuerInfo{Key: kr.Key, Ref: ref, External: true})
 			continue
 		}
-		if ref.Kind == config.ClusterIssuerKind {
+		if issuerconfig.IsClusterIssuer(ref) {
 			info := IssuerInfo{Key: kr.Key, Ref: ref}
 			ci, err := c.CM.CertmanagerV1().ClusterIssuers().Get(ctx, ref.Name, metav1.GetOptions{})
 			fillIssuer(ctx, c, &info, ci, err, o.ClusterResourceNamespace)
@@ -201,7 +194,7 @@ func loadIssuers(ctx context.Context, c Clients, o Options, inv *Inventory) {
 
 // keyForType is the config key that selects the issuer of a certificate type.
 func keyForType(t string) string {
-	cfg := config.CertManagerConfig{}
+	cfg := issuerconfig.CertManagerConfig{}
 	_, key, err := cfg.IssuerFor(t)
 	if err != nil {
 		return ""

@@ -47,37 +47,73 @@ func ParseBundle(data []byte, now time.Time) ([]*x509.Certificate, []SkippedBloc
 		certs   []*x509.Certificate
 		skipped []SkippedBlock
 	)
+	for _, b := range parseBlocks(data) {
+		reason := b.problem
+		if reason == "" {
+			reason = expired(b.cert, now)
+		}
+		if reason == "" {
+			reason = notYetValid(b.cert, now)
+		}
+		if reason != "" {
+			skipped = append(skipped, SkippedBlock{b.index, reason})
+			continue
+		}
+		certs = append(certs, b.cert)
+	}
+	return certs, skipped
+}
+
+// bundleBlock is one PEM block of a bundle: a certificate, or the problem
+// that makes it none.
+type bundleBlock struct {
+	index   int
+	cert    *x509.Certificate
+	problem string
+}
+
+// parseBlocks parses every PEM block of data, whatever its validity period.
+func parseBlocks(data []byte) []bundleBlock {
+	var blocks []bundleBlock
 	rest := splitGluedBlocks(data)
 	for i := 0; ; i++ {
 		var block *pem.Block
 		block, rest = pem.Decode(rest)
 		if block == nil {
-			return certs, skipped
+			return blocks
 		}
 		switch {
 		case block.Type != "CERTIFICATE":
-			skipped = append(skipped, SkippedBlock{i, fmt.Sprintf("type %q is not CERTIFICATE", block.Type)})
+			blocks = append(blocks, bundleBlock{index: i, problem: fmt.Sprintf("type %q is not CERTIFICATE", block.Type)})
 			continue
 		case len(block.Headers) != 0:
 			// Encrypted or otherwise annotated blocks are not plain certificates.
-			skipped = append(skipped, SkippedBlock{i, "block has PEM headers"})
+			blocks = append(blocks, bundleBlock{index: i, problem: "block has PEM headers"})
 			continue
 		}
 		cert, err := x509.ParseCertificate(block.Bytes)
 		if err != nil {
-			skipped = append(skipped, SkippedBlock{i, "not a certificate: " + err.Error()})
+			blocks = append(blocks, bundleBlock{index: i, problem: "not a certificate: " + err.Error()})
 			continue
 		}
-		if now.After(cert.NotAfter) {
-			skipped = append(skipped, SkippedBlock{i, fmt.Sprintf("%q expired at %s", cert.Subject.String(), cert.NotAfter.UTC().Format(time.RFC3339))})
-			continue
-		}
-		if now.Before(cert.NotBefore) {
-			skipped = append(skipped, SkippedBlock{i, fmt.Sprintf("%q is not valid before %s", cert.Subject.String(), cert.NotBefore.UTC().Format(time.RFC3339))})
-			continue
-		}
-		certs = append(certs, cert)
+		blocks = append(blocks, bundleBlock{index: i, cert: cert})
 	}
+}
+
+// expired says why cert is no longer valid at now, or "".
+func expired(cert *x509.Certificate, now time.Time) string {
+	if now.After(cert.NotAfter) {
+		return fmt.Sprintf("%q expired at %s", cert.Subject.String(), cert.NotAfter.UTC().Format(time.RFC3339))
+	}
+	return ""
+}
+
+// notYetValid says why cert is not valid yet at now, or "".
+func notYetValid(cert *x509.Certificate, now time.Time) string {
+	if now.Before(cert.NotBefore) {
+		return fmt.Sprintf("%q is not valid before %s", cert.Subject.String(), cert.NotBefore.UTC().Format(time.RFC3339))
+	}
+	return ""
 }
 
 var beginMarker = []byte("-----BEGIN ")

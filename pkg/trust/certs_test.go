@@ -25,6 +25,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
+	"net"
 	"testing"
 	"time"
 )
@@ -71,8 +72,8 @@ func validCA(t testing.TB, name string) *testCA {
 	return newTestCA(t, name, time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour))
 }
 
-// leaf returns a server certificate for dnsName signed by ca, as PEM cert
-// and key, and as a tls.Certificate.
+// leaf returns a server certificate for dnsName (an IP address goes in the
+// IP SANs) signed by ca, as PEM cert and key, and as a tls.Certificate.
 func (ca *testCA) leaf(t testing.TB, dnsName string) (certPEM, keyPEM []byte, pair tls.Certificate) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -87,6 +88,9 @@ func (ca *testCA) leaf(t testing.TB, dnsName string) (certPEM, keyPEM []byte, pa
 		NotAfter:     time.Now().Add(24 * time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+	}
+	if ip := net.ParseIP(dnsName); ip != nil {
+		tmpl.DNSNames, tmpl.IPAddresses = nil, []net.IP{ip}
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
 	if err != nil {

@@ -27,7 +27,13 @@ limitations under the License.
 //
 // Every PEM certificate block of every key counts, so a bundle that carries
 // the old and the new CA during a rotation trusts both. Invalid or expired
-// blocks are skipped with a log line. Each change builds a new
-// *x509.CertPool that replaces the old one atomically: a handshake loads the
-// pool once and verifies against that one snapshot.
+// blocks are skipped with a log line. A CA that is not valid yet is kept,
+// since verification checks validity periods at each handshake: clock skew
+// during a rotation delays trust in the new CA by the skew, not until the
+// bundle changes again. Each change builds a new *x509.CertPool that
+// replaces the old one atomically: a handshake loads the pool once and
+// verifies against that one snapshot.
+//
+// Client configurations check the server's host name, and like Go's own
+// refuse a handshake with no name to check.
 package trust

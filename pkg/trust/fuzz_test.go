@@ -18,7 +18,9 @@ package trust
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/pem"
+	"slices"
 	"testing"
 	"time"
 )
@@ -29,9 +31,10 @@ import (
 func FuzzParseBundle(f *testing.F) {
 	ca1, ca2 := validCA(f, "ca1"), validCA(f, "ca2")
 	expired := newTestCA(f, "expired", time.Now().Add(-48*time.Hour), time.Now().Add(-time.Hour))
+	future := newTestCA(f, "future", time.Now().Add(time.Hour), time.Now().Add(48*time.Hour))
 	f.Add(ca1.pem)
 	f.Add(cat(ca1.pem, []byte("garbage\n"), ca2.pem))
-	f.Add(cat(expired.pem, ca1.pem))
+	f.Add(cat(expired.pem, ca1.pem, future.pem))
 	f.Add(ca1.pem[:len(ca1.pem)/2])
 	f.Add([]byte("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"))
 	f.Add(cat(ca1.pem[:len(ca1.pem)-1], ca2.pem))
@@ -58,11 +61,16 @@ func FuzzParseBundle(f *testing.F) {
 				t.Fatal("a certificate from data without a CERTIFICATE block")
 			}
 		}
-		// The pool takes whatever the parser gives it.
+		// The pool takes what the parser gives it, and the CAs not valid yet.
 		p := NewPool(WithClock(func() time.Time { return now }))
 		p.Set("fuzz", map[string][]byte{"k": data})
-		if got := len(p.Current().Certificates); got > len(certs) {
-			t.Fatalf("pool has %d certificates, parser returned %d", got, len(certs))
+		for _, c := range p.Current().Certificates {
+			if now.After(c.NotAfter) {
+				t.Fatalf("pool trusts %q, expired at %s", c.Subject, c.NotAfter)
+			}
+			if !now.Before(c.NotBefore) && !slices.ContainsFunc(certs, func(p *x509.Certificate) bool { return p.Equal(c) }) {
+				t.Fatalf("pool trusts %q, which the parser did not return", c.Subject)
+			}
 		}
 	})
 }

@@ -33,7 +33,8 @@ type Snapshot struct {
 	// CertPool holds Certificates. Verify against it; never add to it.
 	CertPool *x509.CertPool
 	// Certificates are the trusted CAs, without duplicates, in the stable
-	// order of their sources and keys.
+	// order of their sources and keys. A CA whose notBefore is still ahead
+	// is among them: verification applies validity periods.
 	Certificates []*x509.Certificate
 	// Generation counts the snapshots the pool has published, from 1.
 	Generation uint64
@@ -65,7 +66,8 @@ type Pool struct {
 // Option configures a Pool.
 type Option func(*Pool)
 
-// WithClock sets the clock used to skip expired certificates.
+// WithClock sets the clock used to skip expired certificates and to check
+// validity periods at handshakes.
 func WithClock(now func() time.Time) Option { return func(p *Pool) { p.now = now } }
 
 // WithLogger sets the logger that reports skipped blocks and swaps.
@@ -150,11 +152,7 @@ func (p *Pool) rebuildLocked() {
 	for _, src := range sortedKeys(p.sources) {
 		entries := p.sources[src]
 		for _, key := range sortedKeys(entries) {
-			certs, skipped := ParseBundle(entries[key], now)
-			for _, s := range skipped {
-				p.logger.Warnw("Skipping a trust bundle block", "source", src, "key", key, "block", s.Index, "reason", s.Reason)
-			}
-			for _, c := range certs {
+			for _, c := range p.trustedCerts(src, key, entries[key], now) {
 				sum := sha256.Sum256(c.Raw)
 				if seen[sum] {
 					continue
@@ -170,6 +168,31 @@ func (p *Pool) rebuildLocked() {
 	for _, f := range p.subs {
 		f(next)
 	}
+}
+
+// trustedCerts returns the certificates of one entry that the pool trusts,
+// and logs the blocks it skips.
+func (p *Pool) trustedCerts(src, key string, data []byte, now time.Time) []*x509.Certificate {
+	var certs []*x509.Certificate
+	for _, b := range parseBlocks(data) {
+		reason := b.problem
+		if reason == "" {
+			reason = expired(b.cert, now)
+		}
+		if reason != "" {
+			p.logger.Warnw("Skipping a trust bundle block", "source", src, "key", key, "block", b.index, "reason", reason)
+			continue
+		}
+		// A CA not valid yet is kept: verification checks validity periods
+		// at each handshake, so it is trusted from its notBefore on, and
+		// clock skew during a rotation does not leave the new CA out until
+		// the bundle changes again.
+		if why := notYetValid(b.cert, now); why != "" {
+			p.logger.Infow("Trusting a CA from its notBefore", "source", src, "key", key, "block", b.index, "reason", why)
+		}
+		certs = append(certs, b.cert)
+	}
+	return certs
 }
 
 func sortedKeys[V any](m map[string]V) []string {

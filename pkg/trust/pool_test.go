@@ -17,6 +17,8 @@ limitations under the License.
 package trust
 
 import (
+	"crypto/tls"
+	"strings"
 	"testing"
 	"time"
 )
@@ -114,5 +116,32 @@ func TestPoolOnChange(t *testing.T) {
 	}
 	if p.Current().Contains(ca1.cert) {
 		t.Error("ca1 still trusted after its source was removed")
+	}
+}
+
+// A CA whose notBefore is still ahead of the pool's clock (a few seconds
+// of skew during a rotation) is kept, and verifies from its notBefore on,
+// with no change to the bundle.
+func TestPoolKeepsACANotValidYet(t *testing.T) {
+	now := time.Now()
+	next := newTestCA(t, "next", now.Add(time.Minute), now.Add(24*time.Hour))
+	_, _, pair := next.leaf(t, "myapp.example.com")
+	addr := serve(t, &tls.Config{Certificates: []tls.Certificate{pair}})
+	clock := now
+	p := NewPool(WithClock(func() time.Time { return clock }))
+	p.Set("s", map[string][]byte{"k": next.pem})
+	wantCNs(t, p.Current(), "next")
+
+	client := p.ClientConfig(&tls.Config{ServerName: "myapp.example.com"})
+	if err := handshake(addr, client); err == nil || !strings.Contains(err.Error(), "not yet valid") {
+		t.Errorf("before the CA's notBefore: err = %v, want a validity error", err)
+	}
+	gen := p.Current().Generation
+	clock = now.Add(2 * time.Minute)
+	if err := handshake(addr, client); err != nil {
+		t.Errorf("after the CA's notBefore: %v", err)
+	}
+	if p.Current().Generation != gen {
+		t.Error("the pool was rebuilt; the CA should verify without a rebuild")
 	}
 }

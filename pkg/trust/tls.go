@@ -21,6 +21,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"time"
 )
 
 // ClientConfig returns a TLS client configuration, based on a clone of base
@@ -32,15 +34,32 @@ import (
 // live config; so it is switched off and the same checks (chain to a
 // trusted root, server-auth usage, host name) are done in
 // VerifyConnection against one snapshot of the pool.
+//
+// As with Go's own verification, a handshake with no server name to check
+// fails. VerifyConnection only sees the name sent in SNI, which is never an
+// IP address: to connect to an IP address, put it in base.ServerName, the
+// name checked whenever SNI carries none (an address that tls.Dial or
+// net/http fill in later is not seen, and the handshake fails).
 func (p *Pool) ClientConfig(base *tls.Config) *tls.Config {
 	cfg := base.Clone()
 	if cfg == nil {
 		cfg = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
+	var ipName string
+	if net.ParseIP(cfg.ServerName) != nil {
+		ipName = cfg.ServerName
+	}
 	cfg.RootCAs = nil
 	cfg.InsecureSkipVerify = true //nolint:gosec // verification is done in VerifyConnection
 	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
-		return verifyPeer(p.Current(), cs, x509.ExtKeyUsageServerAuth, cs.ServerName)
+		name := cs.ServerName
+		if name == "" {
+			name = ipName
+		}
+		if name == "" {
+			return errNoServerName
+		}
+		return verifyPeer(p.Current(), cs, x509.ExtKeyUsageServerAuth, name, p.now())
 	}
 	return cfg
 }
@@ -65,16 +84,26 @@ func (p *Pool) ServerConfig(base *tls.Config, keys *KeyPairReloader, requireClie
 			c.GetConfigForClient = nil
 			c.ClientAuth = tls.RequireAndVerifyClientCert
 			c.ClientCAs = p.Current().CertPool
+			if c.Time == nil {
+				c.Time = p.now // the pool's clock judges validity, as for clients
+			}
 			return c, nil
 		}
 	}
 	return cfg
 }
 
-// errNoPeerCertificate is returned when the peer sent no certificate.
-var errNoPeerCertificate = errors.New("peer sent no certificate")
+var (
+	// errNoPeerCertificate is returned when the peer sent no certificate.
+	errNoPeerCertificate = errors.New("peer sent no certificate")
+	// errNoServerName is returned when there is no host name to check the
+	// server's certificate against: any certificate of the pool would do.
+	errNoServerName = errors.New("no server name to verify the certificate against: set ServerName in the tls.Config (a DNS name, or the IP address dialled)")
+)
 
-func verifyPeer(snap *Snapshot, cs tls.ConnectionState, usage x509.ExtKeyUsage, dnsName string) error {
+// verifyPeer checks the peer's chain against snap at now, as Go's own
+// verification does.
+func verifyPeer(snap *Snapshot, cs tls.ConnectionState, usage x509.ExtKeyUsage, dnsName string, now time.Time) error {
 	if len(cs.PeerCertificates) == 0 {
 		return errNoPeerCertificate
 	}
@@ -87,6 +116,7 @@ func verifyPeer(snap *Snapshot, cs tls.ConnectionState, usage x509.ExtKeyUsage, 
 		Intermediates: inter,
 		DNSName:       dnsName,
 		KeyUsages:     []x509.ExtKeyUsage{usage},
+		CurrentTime:   now,
 	})
 	if err != nil {
 		return fmt.Errorf("trust pool generation %d (%d CAs): %w", snap.Generation, len(snap.Certificates), err)

@@ -18,6 +18,7 @@ package trust
 
 import (
 	"crypto/tls"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,5 +130,60 @@ func TestServerConfigMutualTLS(t *testing.T) {
 	serverPool.Set("s", map[string][]byte{"k": cat(ca1.pem, ca2.pem)})
 	if err := readErr(); err != nil {
 		t.Errorf("client certificate of CA2 with server trusting [CA1, CA2]: %v", err)
+	}
+}
+
+// With no server name the standard library refuses to handshake; so must
+// ClientConfig, which does the checks itself: otherwise any certificate of
+// the pool would pass for any server. The name is missing when ServerName
+// is empty, and also when tls.Dial or net/http fill it in from an IP
+// address, which the handshake does not pass on (SNI carries no IP).
+func TestClientConfigNeedsAServerName(t *testing.T) {
+	ca := validCA(t, "ca")
+	_, _, namePair := ca.leaf(t, "myapp.example.com")
+	_, _, ipPair := ca.leaf(t, "127.0.0.1")
+	nameAddr := serve(t, &tls.Config{Certificates: []tls.Certificate{namePair}})
+	ipAddr := serve(t, &tls.Config{Certificates: []tls.Certificate{ipPair}})
+	p := NewPool()
+	p.Set("s", map[string][]byte{"k": ca.pem})
+
+	clientOnConn := func(addr string, cfg *tls.Config) error {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return tls.Client(conn, cfg).Handshake()
+	}
+	tests := []struct {
+		name    string
+		connect func() error
+		wantErr string // "" for success
+	}{
+		{"no ServerName, on a connection of our own",
+			func() error { return clientOnConn(nameAddr, p.ClientConfig(nil)) }, "no server name"},
+		{"no ServerName, tls.Dial fills in an IP address",
+			func() error { return handshake(nameAddr, p.ClientConfig(nil)) }, "no server name"},
+		{"no ServerName, the certificate has the dialled IP address",
+			func() error { return handshake(ipAddr, p.ClientConfig(nil)) }, "no server name"},
+		{"an IP address as ServerName, the certificate names a host",
+			func() error { return handshake(nameAddr, p.ClientConfig(&tls.Config{ServerName: "127.0.0.1"})) }, "127.0.0.1"},
+		{"an IP address as ServerName, in the certificate",
+			func() error { return handshake(ipAddr, p.ClientConfig(&tls.Config{ServerName: "127.0.0.1"})) }, ""},
+		{"a host name as ServerName",
+			func() error {
+				return clientOnConn(nameAddr, p.ClientConfig(&tls.Config{ServerName: "myapp.example.com"}))
+			}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.connect()
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Errorf("handshake: %v", err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Errorf("handshake: err = %v, want one that says %q", err, tc.wantErr)
+			}
+		})
 	}
 }

@@ -27,7 +27,7 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	corev1 "k8s.io/api/core/v1"
 
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 )
 
 // NamespacedIssuer is an existing namespaced Issuer's spec.
@@ -46,7 +46,7 @@ type IssuerLookup interface {
 }
 
 // CheckIssuers rejects references to existing issuers that cannot sign what
-// their key selects them for (config.CheckIssuerSuits). A reference to an
+// their key selects them for (issuerconfig.CheckIssuerSuits). A reference to an
 // issuer that does not exist yet passes: it may be created later, and the
 // controller reports IssuerNotFound meanwhile. External issuers (another
 // group) are not cert-manager's to judge here and pass too.
@@ -54,10 +54,10 @@ type IssuerLookup interface {
 // A kind-less or Issuer reference means "the Issuer of that name in each
 // KCert's namespace", so every existing Issuer of that name counts: if any is
 // ACME, the reference is rejected and the message names their namespaces.
-func CheckIssuers(cfg *config.CertManagerConfig, lookup IssuerLookup) error {
+func CheckIssuers(cfg *issuerconfig.CertManagerConfig, lookup IssuerLookup) error {
 	var errs []error
 	for _, kr := range cfg.Refs() {
-		if kr.Ref.Group != "" && kr.Ref.Group != config.CertManagerGroup {
+		if issuerconfig.IsExternal(kr.Ref) {
 			continue
 		}
 		if err := checkRef(kr, lookup); err != nil {
@@ -65,18 +65,18 @@ func CheckIssuers(cfg *config.CertManagerConfig, lookup IssuerLookup) error {
 		}
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("invalid %s: %w", config.CertManagerConfigName, errors.Join(errs...))
+		return fmt.Errorf("invalid %s: %w", issuerconfig.CertManagerConfigName, errors.Join(errs...))
 	}
 	return nil
 }
 
-func checkRef(kr config.KeyedRef, lookup IssuerLookup) error {
-	if kr.Ref.Kind == config.ClusterIssuerKind {
+func checkRef(kr issuerconfig.KeyedRef, lookup IssuerLookup) error {
+	if issuerconfig.IsClusterIssuer(kr.Ref) {
 		spec, err := lookup.ClusterIssuer(kr.Ref.Name)
 		if err != nil {
 			return fmt.Errorf("%s: looking up ClusterIssuer %q: %w", kr.Key, kr.Ref.Name, err)
 		}
-		return config.CheckIssuerSuits(kr.Key, kr.Ref, spec)
+		return issuerconfig.CheckIssuerSuits(kr.Key, kr.Ref, spec)
 	}
 	issuers, err := lookup.Issuers(kr.Ref.Name)
 	if err != nil {
@@ -85,7 +85,7 @@ func checkRef(kr config.KeyedRef, lookup IssuerLookup) error {
 	var first error
 	var namespaces []string
 	for _, is := range issuers {
-		if err := config.CheckIssuerSuits(kr.Key, kr.Ref, is.Spec); err != nil {
+		if err := issuerconfig.CheckIssuerSuits(kr.Key, kr.Ref, is.Spec); err != nil {
 			if first == nil {
 				first = err
 			}
@@ -103,12 +103,12 @@ func checkRef(kr config.KeyedRef, lookup IssuerLookup) error {
 // controller calls for config-certmanager: the controller's own strict parser,
 // then CheckIssuers. A ConfigMap of that name in another namespace is not
 // ours and passes.
-func NewConfigValidator(systemNamespace string, lookup IssuerLookup) func(*corev1.ConfigMap) (*config.CertManagerConfig, error) {
-	return func(cm *corev1.ConfigMap) (*config.CertManagerConfig, error) {
+func NewConfigValidator(systemNamespace string, lookup IssuerLookup) func(*corev1.ConfigMap) (*issuerconfig.CertManagerConfig, error) {
+	return func(cm *corev1.ConfigMap) (*issuerconfig.CertManagerConfig, error) {
 		if cm.Namespace != "" && cm.Namespace != systemNamespace {
 			return nil, nil
 		}
-		cfg, err := config.NewCertManagerConfigFromConfigMap(cm)
+		cfg, err := issuerconfig.NewCertManagerConfigFromConfigMap(cm)
 		if err != nil {
 			return nil, err
 		}

@@ -29,7 +29,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/cache"
 
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 )
 
 var (
@@ -52,8 +52,8 @@ func (f *fakeLookup) Issuers(name string) ([]NamespacedIssuer, error) {
 	return f.issuers[name], f.err
 }
 
-func refs(issuer, clusterLocal, systemInternal cmmeta.IssuerReference) *config.CertManagerConfig {
-	return &config.CertManagerConfig{IssuerRef: issuer, ClusterLocalIssuerRef: clusterLocal, SystemInternalIssuerRef: systemInternal}
+func refs(issuer, clusterLocal, systemInternal cmmeta.IssuerReference) *issuerconfig.CertManagerConfig {
+	return &issuerconfig.CertManagerConfig{IssuerRef: issuer, ClusterLocalIssuerRef: clusterLocal, SystemInternalIssuerRef: systemInternal}
 }
 
 func TestCheckIssuers(t *testing.T) {
@@ -69,7 +69,7 @@ func TestCheckIssuers(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		cfg    *config.CertManagerConfig
+		cfg    *issuerconfig.CertManagerConfig
 		lookup IssuerLookup
 		want   string
 	}{{
@@ -123,7 +123,7 @@ func TestCheckIssuers(t *testing.T) {
 				t.Errorf("CheckIssuers() =\n%s\nwant\n%s", got, tc.want)
 			}
 			if tc.want != "" {
-				var ue *config.UnsuitableIssuerError
+				var ue *issuerconfig.UnsuitableIssuerError
 				if errors.As(err, &ue) == (tc.lookup != nil) {
 					t.Errorf("errors.As(UnsuitableIssuerError) = %v for %v", !(tc.lookup != nil), err)
 				}
@@ -136,7 +136,7 @@ func TestNewConfigValidator(t *testing.T) {
 	lookup := &fakeLookup{cluster: map[string]*cmv1.IssuerSpec{"acme": acme}}
 	validate := NewConfigValidator("knative-serving", lookup)
 	cm := func(ns string, data map[string]string) *corev1.ConfigMap {
-		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: config.CertManagerConfigName}, Data: data}
+		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: issuerconfig.CertManagerConfigName}, Data: data}
 	}
 	tests := []struct {
 		name string

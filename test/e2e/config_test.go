@@ -427,13 +427,13 @@ func TestSelfSignedChainAndTrustBundle(t *testing.T) {
 
 	// The shipped config-certmanager, not whatever an earlier test left.
 	var shipped map[string]string
-	for _, u := range read("300-config-certmanager.yaml") {
+	for _, u := range read(manifests.ConfigCertManagerFile) {
 		if u.GetKind() == "ConfigMap" && u.GetName() == configName {
 			shipped, _, _ = unstructured.NestedStringMap(u.Object, "data")
 		}
 	}
 	if shipped == nil {
-		t.Fatal("300-config-certmanager.yaml has no config-certmanager")
+		t.Fatal(manifests.ConfigCertManagerFile + " has no config-certmanager")
 	}
 	c.setConfig(t, shipped)
 

@@ -22,6 +22,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/pem"
+	"flag"
 	"fmt"
 	"strings"
 	"testing"
@@ -41,7 +42,10 @@ import (
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	netclientset "knative.dev/networking/pkg/client/clientset/versioned"
 	netcfg "knative.dev/networking/pkg/config"
+	nettest "knative.dev/networking/test"
 	pkgtest "knative.dev/pkg/test"
+
+	"knative.dev/net-certmanager/pkg/certclass"
 )
 
 const (
@@ -57,6 +61,22 @@ const (
 	pollInterval = 250 * time.Millisecond
 	readyTimeout = 2 * time.Minute
 )
+
+// init makes the controller's default class the default of networking's
+// -certificateClass flag (Knative's default, the class Serving's built-in
+// reconciler serves), before the flags are parsed: every KCert of this
+// suite, the conformance suites' included, is of the class under test, and
+// -certificateClass still picks another.
+func init() {
+	f := flag.Lookup("certificateClass")
+	if f == nil {
+		panic("knative.dev/networking/test no longer registers -certificateClass")
+	}
+	f.DefValue = certclass.Default
+	if err := f.Value.Set(f.DefValue); err != nil {
+		panic(err)
+	}
+}
 
 // clients talk to the cluster as its administrator; the controller under
 // test runs with its own identity.
@@ -125,14 +145,15 @@ func issuerRef(kind, name string) string {
 	return fmt.Sprintf("kind: %s\nname: %s\n", kind, name)
 }
 
-// kcert creates a KCert of the default class, as Knative Serving would.
+// kcert creates a KCert of the class under test (-certificateClass, by
+// default the controller's), as Knative Serving pointed at it would.
 func (c *clients) kcert(t *testing.T, ns, name string, certType netcfg.CertificateType, dnsNames ...string) *v1alpha1.Certificate {
 	t.Helper()
 	kc := &v1alpha1.Certificate{
 		ObjectMeta: metav1.ObjectMeta{
 			Name:        name,
 			Namespace:   ns,
-			Annotations: map[string]string{networking.CertificateClassAnnotationKey: netcfg.CertManagerCertificateClassName},
+			Annotations: map[string]string{networking.CertificateClassAnnotationKey: nettest.NetworkingFlags.CertificateClass},
 			Labels:      map[string]string{networking.CertificateTypeLabelKey: string(certType)},
 		},
 		Spec: v1alpha1.CertificateSpec{DNSNames: dnsNames, SecretName: name + "-tls"},

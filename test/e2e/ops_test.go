@@ -34,6 +34,7 @@ import (
 	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	netcfg "knative.dev/networking/pkg/config"
+	nettest "knative.dev/networking/test"
 )
 
 // Prometheus names of the controller's metrics (README, Operating).
@@ -42,6 +43,7 @@ const (
 	metricExpiry    = "net_certmanager_certificate_expiry_seconds"
 	metricIssuance  = "net_certmanager_certificate_issuance_duration_seconds"
 	metricOutcomes  = "net_certmanager_reconcile_outcomes_total"
+	metricReady     = "net_certmanager_certificates"
 )
 
 // TestOperations runs one environment through the issue's operations
@@ -65,11 +67,11 @@ func TestOperations(t *testing.T) {
 		run: func(t *testing.T) {
 			bad := env.startController(t, "controller-bad-workers", "RECONCILE_WORKERS=0")
 			select {
-			case <-bad.exited:
+			case <-bad.proc.Done():
 			case <-time.After(time.Minute):
 				t.Fatal("the controller still runs with RECONCILE_WORKERS=0")
 			}
-			if code := bad.cmd.ProcessState.ExitCode(); code == 0 {
+			if code := bad.proc.Cmd.ProcessState.ExitCode(); code == 0 {
 				t.Error("exit code 0, want a failure")
 			}
 			const want = `invalid worker count \"0\": want an integer from 1 to 1000`
@@ -167,8 +169,17 @@ func TestOperations(t *testing.T) {
 					t.Errorf("%s{name=%q} certificate_type = %q", metricExpiry, kc.Name, got.labels["certificate_type"])
 				}
 			}
-			if n := sum(samples(text, metricIssuance+"_count")); int(n) != len(first) {
+			issued := samples(text, metricIssuance+"_count")
+			if n := sum(issued); int(n) != len(first) {
 				t.Errorf("%s_count = %v, want %d (the KCerts issued)", metricIssuance, n, len(first))
+			}
+			for _, s := range issued {
+				if _, ok := s.labels["namespace"]; ok {
+					t.Errorf("%s_count has a namespace label: %v", metricIssuance, s.labels)
+				}
+			}
+			if n := certificatesByReason(text, "True")[""]; int(n) < len(first) {
+				t.Errorf("%s{ready=\"True\"} = %v, want >= %d", metricReady, n, len(first))
 			}
 			ready := 0.0
 			for _, s := range samples(text, metricOutcomes) {
@@ -178,6 +189,31 @@ func TestOperations(t *testing.T) {
 			}
 			if ready < float64(len(first)) {
 				t.Errorf("%s{reason=\"Ready\"} = %v, want >= %d", metricOutcomes, ready, len(first))
+			}
+		},
+	}, {
+		name: "metrics: a KCert whose issuer does not exist is counted by reason (the README's alert) until the issuer exists",
+		run: func(t *testing.T) {
+			late := "e2e-ops-late-ca-" + env.c.newNamespace(t)
+			env.c.setConfig(t, map[string]string{"clusterLocalIssuerRef": issuerRef("ClusterIssuer", late)})
+			ns := env.c.newNamespace(t)
+			kc := env.c.kcert(t, ns, "late", netcfg.CertificateClusterLocalDomain, "late."+ns, "late."+ns+".svc")
+			env.c.waitKCert(t, ns, kc.Name, "IssuerNotFound", func(kc *v1alpha1.Certificate) bool {
+				cond := kc.Status.GetCondition(v1alpha1.CertificateConditionReady)
+				return cond != nil && cond.IsFalse() && cond.Reason == "IssuerNotFound"
+			})
+			issuerNotFound := func() float64 { return certificatesByReason(a.scrape(), "False")["IssuerNotFound"] }
+			if err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, 30*time.Second, true, func(context.Context) (bool, error) {
+				return issuerNotFound() >= 1, nil
+			}); err != nil {
+				t.Fatalf("%s{ready=\"False\",reason=\"IssuerNotFound\"} = %v, want >= 1 while the issuer is missing", metricReady, issuerNotFound())
+			}
+			env.c.newCAIssuer(t, late)
+			env.c.waitKCert(t, ns, kc.Name, "Ready once the issuer exists", isReady)
+			if err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
+				return issuerNotFound() == 0, nil
+			}); err != nil {
+				t.Errorf("%s{ready=\"False\",reason=\"IssuerNotFound\"} = %v once the issuer exists, want none", metricReady, issuerNotFound())
 			}
 		},
 	}, {
@@ -211,7 +247,7 @@ func TestOperations(t *testing.T) {
 				defer wg.Done()
 				for i := 0; i < n; i++ {
 					if i == 10 {
-						_ = victim.cmd.Process.Signal(syscall.SIGKILL)
+						_ = victim.proc.Cmd.Process.Signal(syscall.SIGKILL)
 						killed <- time.Now()
 					}
 					if _, err := env.c.createKCert(ns, fmt.Sprintf("ha-%02d", i), fmt.Sprintf("ha-%02d.%s.example.com", i, ns)); err != nil {
@@ -292,6 +328,19 @@ func TestOperations(t *testing.T) {
 	}
 }
 
+// certificatesByReason evaluates the README's alert expression on one scrape,
+// max by (reason) (net_certmanager_certificates{ready=<ready>}), with
+// the label names the alert uses.
+func certificatesByReason(text, ready string) map[string]float64 {
+	out := map[string]float64{}
+	for _, s := range samples(text, metricReady) {
+		if s.labels["ready"] == ready {
+			out[s.labels["reason"]] = math.Max(out[s.labels["reason"]], s.value)
+		}
+	}
+	return out
+}
+
 // bucketHolders maps the controller's bucket Lease names to their holders.
 func (e *opsEnv) bucketHolders(t *testing.T) map[string]string {
 	t.Helper()
@@ -308,13 +357,13 @@ func (e *opsEnv) bucketHolders(t *testing.T) map[string]string {
 	return out
 }
 
-// createKCert creates an external-domain KCert of the default class.
+// createKCert creates an external-domain KCert of the class under test.
 func (c *clients) createKCert(ns, name string, dnsNames ...string) (*v1alpha1.Certificate, error) {
 	kc := &v1alpha1.Certificate{
 		ObjectMeta: metav1.ObjectMeta{
 			Name:        name,
 			Namespace:   ns,
-			Annotations: map[string]string{networking.CertificateClassAnnotationKey: netcfg.CertManagerCertificateClassName},
+			Annotations: map[string]string{networking.CertificateClassAnnotationKey: nettest.NetworkingFlags.CertificateClass},
 			Labels:      map[string]string{networking.CertificateTypeLabelKey: string(netcfg.CertificateExternalDomain)},
 		},
 		Spec: v1alpha1.CertificateSpec{DNSNames: dnsNames, SecretName: name + "-tls"},

@@ -24,13 +24,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -44,6 +42,10 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	netclientset "knative.dev/networking/pkg/client/clientset/versioned"
+	nettest "knative.dev/networking/test"
+
+	"knative.dev/net-certmanager/test/childproc"
+	"knative.dev/net-certmanager/test/manifests"
 )
 
 // The operations tests (ops_test.go) need environments of their own: one
@@ -58,11 +60,12 @@ var (
 
 // opsEnv is a localenv process started by a test, with no controller.
 type opsEnv struct {
-	t      *testing.T
-	dir    string
-	proc   *exec.Cmd
-	thread *lockedThread
-	c      *clients
+	t    *testing.T
+	dir  string
+	proc *childproc.Process
+	// launcher forks localenv and the controllers.
+	launcher *childproc.Launcher
+	c        *clients
 	// ctrlKubeconfig impersonates the controller's ServiceAccount.
 	ctrlKubeconfig string
 }
@@ -89,35 +92,24 @@ func startOpsEnv(t *testing.T, deferCertManager bool, extra ...string) *opsEnv {
 		args = append(args, "--defer-cert-manager")
 	}
 	args = append(args, extra...)
-	e := &opsEnv{t: t, dir: dir, thread: newLockedThread(), ctrlKubeconfig: filepath.Join(dir, "kubeconfig-controller")}
+	e := &opsEnv{t: t, dir: dir, launcher: childproc.NewLauncher(), ctrlKubeconfig: filepath.Join(dir, "kubeconfig-controller")}
 	out, err := os.Create(filepath.Join(dir, "localenv.out"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.proc = exec.Command(*localenvBinary, args...)
-	e.proc.Stdout, e.proc.Stderr = out, out
-	e.proc.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	// The parent-death signal follows the thread that forks; keep it alive.
-	e.thread.do(func() { err = e.proc.Start() })
-	if err != nil {
+	cmd := exec.Command(*localenvBinary, args...)
+	cmd.Stdout, cmd.Stderr = out, out
+	if e.proc, err = e.launcher.Start(cmd); err != nil {
 		t.Fatal("start localenv:", err)
 	}
-	done := make(chan struct{})
-	go func() { _ = e.proc.Wait(); close(done) }()
 	t.Cleanup(func() {
-		_ = e.proc.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(60 * time.Second):
-			_ = syscall.Kill(-e.proc.Process.Pid, syscall.SIGKILL)
-			<-done
-		}
+		_ = e.proc.Stop(60 * time.Second)
 		if t.Failed() {
 			dumpTail(t, filepath.Join(dir, "localenv.out"), 30)
 		}
-		e.thread.close()
+		e.launcher.Close()
 	})
-	e.waitFile(t, "ready", 5*time.Minute, done)
+	e.waitFile(t, "ready", 5*time.Minute, e.proc.Done())
 	cfg, err := clientcmd.BuildConfigFromFlags("", filepath.Join(dir, "kubeconfig"))
 	if err != nil {
 		t.Fatal(err)
@@ -132,11 +124,12 @@ func startOpsEnv(t *testing.T, deferCertManager bool, extra ...string) *opsEnv {
 }
 
 func repoConfigDir(t *testing.T) string {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("cannot locate the repository")
+	t.Helper()
+	dir, err := manifests.ConfigDir()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return filepath.Join(filepath.Dir(file), "..", "..", "config")
+	return dir
 }
 
 // waitFile waits for a file localenv writes in its work directory.
@@ -164,7 +157,7 @@ func (e *opsEnv) waitFile(t *testing.T, name string, timeout time.Duration, exit
 // signal sends localenv a fault request (see test/localenv README).
 func (e *opsEnv) signal(t *testing.T, sig syscall.Signal) {
 	t.Helper()
-	if err := e.proc.Process.Signal(sig); err != nil {
+	if err := e.proc.Cmd.Process.Signal(sig); err != nil {
 		t.Fatal("signal localenv:", err)
 	}
 }
@@ -191,29 +184,32 @@ func (e *opsEnv) setConfigMap(t *testing.T, name string, data map[string]string)
 // ctrlProc is a controller process run by a test.
 type ctrlProc struct {
 	name                    string
-	cmd                     *exec.Cmd
+	proc                    *childproc.Process
 	log                     string
 	probesPort, metricsPort int
 	started                 time.Time
-	exited                  chan struct{}
 }
 
 // startController runs the controller binary as the controller's
 // ServiceAccount, with its own ports; env entries (KEY=value) override.
 func (e *opsEnv) startController(t *testing.T, name string, env ...string) *ctrlProc {
 	t.Helper()
-	p := &ctrlProc{name: name, log: filepath.Join(e.dir, "logs", name+".log"), exited: make(chan struct{})}
+	p := &ctrlProc{name: name, log: filepath.Join(e.dir, "logs", name+".log")}
 	ports := make([]int, 3)
 	for i := range ports {
-		ports[i] = freePort(t)
+		port, err := childproc.FreePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ports[i] = port
 	}
 	p.probesPort, p.metricsPort = ports[0], ports[1]
 	out, err := os.Create(p.log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.cmd = exec.Command(*controllerBinary)
-	p.cmd.Env = append(os.Environ(),
+	cmd := exec.Command(*controllerBinary)
+	cmd.Env = append(os.Environ(),
 		"SYSTEM_NAMESPACE="+systemNamespace,
 		"KUBECONFIG="+e.ctrlKubeconfig,
 		"POD_NAME="+name,
@@ -221,28 +217,18 @@ func (e *opsEnv) startController(t *testing.T, name string, env ...string) *ctrl
 		"PROFILING_PORT="+strconv.Itoa(ports[2]),
 		"PROBES_PORT="+strconv.Itoa(p.probesPort),
 		"METRICS_PROMETHEUS_PORT="+strconv.Itoa(p.metricsPort),
+		"CERTIFICATE_CLASS="+nettest.NetworkingFlags.CertificateClass,
 	)
-	p.cmd.Env = append(p.cmd.Env, env...)
-	p.cmd.Stdout, p.cmd.Stderr = out, out
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	e.thread.do(func() { err = p.cmd.Start() })
-	if err != nil {
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdout, cmd.Stderr = out, out
+	if p.proc, err = e.launcher.Start(cmd); err != nil {
 		t.Fatal("start controller:", err)
 	}
 	p.started = time.Now()
-	go func() { _ = p.cmd.Wait(); close(p.exited) }()
 	// The process outlives the subtest that starts it: cleaned up with the
 	// environment's test.
 	e.t.Cleanup(func() {
-		if p.running() {
-			_ = p.cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-p.exited:
-			case <-time.After(20 * time.Second):
-				_ = p.cmd.Process.Kill()
-				<-p.exited
-			}
-		}
+		_ = p.proc.Stop(20 * time.Second)
 		if e.t.Failed() {
 			dumpTail(e.t, p.log, 30)
 		}
@@ -250,14 +236,7 @@ func (e *opsEnv) startController(t *testing.T, name string, env ...string) *ctrl
 	return p
 }
 
-func (p *ctrlProc) running() bool {
-	select {
-	case <-p.exited:
-		return false
-	default:
-		return true
-	}
-}
+func (p *ctrlProc) running() bool { return !p.proc.Exited() }
 
 // readiness returns the HTTP status of /readiness, 0 if it does not answer.
 func (p *ctrlProc) readiness() int {
@@ -348,16 +327,6 @@ func sum(ss []sample) float64 {
 	return total
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 func dumpTail(t *testing.T, path string, n int) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -369,28 +338,3 @@ func dumpTail(t *testing.T, path string, n int) {
 	}
 	t.Logf("----- last lines of %s:\n%s", filepath.Base(path), strings.Join(lines, "\n"))
 }
-
-// lockedThread runs functions on one OS thread that lives until close, so
-// that children forked there keep their parent-death signal armed.
-type lockedThread struct{ work chan func() }
-
-func newLockedThread() *lockedThread {
-	lt := &lockedThread{work: make(chan func())}
-	go func() {
-		runtime.LockOSThread()
-		for f := range lt.work {
-			f()
-		}
-		// Left locked: the thread exits with this goroutine, which is only
-		// done once the children are gone.
-	}()
-	return lt
-}
-
-func (lt *lockedThread) do(f func()) {
-	done := make(chan struct{})
-	lt.work <- func() { defer close(done); f() }
-	<-done
-}
-
-func (lt *lockedThread) close() { close(lt.work) }

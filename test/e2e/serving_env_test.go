@@ -25,7 +25,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -191,19 +190,12 @@ func (s *servingEnv) waitKIngress(t *testing.T, ns, name, what string, done func
 	return last
 }
 
-// stop ends a controller process started by startController.
+// stop ends a controller process started by startController (before the
+// environment's test ends, which stops it anyway).
 func (p *ctrlProc) stop(t *testing.T) {
 	t.Helper()
-	if !p.running() {
-		return
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.exited:
-	case <-time.After(20 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.exited
-		t.Errorf("%s did not stop on SIGTERM; killed", p.name)
+	if err := p.proc.Stop(20 * time.Second); err != nil {
+		t.Errorf("%s: %v", p.name, err)
 	}
 }
 

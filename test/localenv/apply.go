@@ -17,17 +17,14 @@ limitations under the License.
 package localenv
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -36,13 +33,14 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
+
+	"knative.dev/net-certmanager/test/manifests"
 )
 
 // SkippedKinds are not applied from config/: the controller runs as a local
@@ -75,38 +73,6 @@ func newApplier(cfg *rest.Config, dyn dynamic.Interface) (*applier, error) {
 	return &applier{dyn: dyn, kube: kube, mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))}, nil
 }
 
-// decodeYAML splits a multi-document YAML stream into objects.
-func decodeYAML(source string, data []byte) ([]*unstructured.Unstructured, error) {
-	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
-	var objs []*unstructured.Unstructured
-	for {
-		var m map[string]any
-		if err := dec.Decode(&m); err != nil {
-			if errors.Is(err, io.EOF) {
-				return objs, nil
-			}
-			return nil, fmt.Errorf("%s: %w", source, err)
-		}
-		if len(m) == 0 {
-			continue
-		}
-		u := &unstructured.Unstructured{Object: m}
-		if u.GetKind() == "List" {
-			items, _, _ := unstructured.NestedSlice(m, "items")
-			for _, it := range items {
-				if im, ok := it.(map[string]any); ok {
-					objs = append(objs, &unstructured.Unstructured{Object: im})
-				}
-			}
-			continue
-		}
-		if u.GetKind() == "" || u.GetAPIVersion() == "" {
-			return nil, fmt.Errorf("%s: document without apiVersion/kind", source)
-		}
-		objs = append(objs, u)
-	}
-}
-
 // kindOrder applies Namespaces and CRDs before everything else.
 func kindOrder(kind string) int {
 	switch kind {
@@ -120,9 +86,9 @@ func kindOrder(kind string) int {
 }
 
 func (a *applier) applyYAML(ctx context.Context, source string, data []byte) error {
-	objs, err := decodeYAML(source, data)
+	objs, err := manifests.Decode(data)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", source, err)
 	}
 	return a.applyObjects(ctx, source, objs)
 }
@@ -167,46 +133,25 @@ func (a *applier) apply(ctx context.Context, u *unstructured.Unstructured) error
 // order, leaving out OptionalDir) except SkippedKinds. It returns how many
 // objects it applied and the kinds it skipped.
 func (a *applier) applyDir(ctx context.Context, dir string) (int, map[string]int, error) {
-	var files []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		// Like `kubectl apply -f config/`, leave out the optional files;
-		// the self-signed chain among them is applied on its own.
-		if d.IsDir() && path != dir && d.Name() == OptionalDir {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && (strings.HasSuffix(path, ".yaml") || strings.HasSuffix(path, ".yml")) {
-			files = append(files, path)
-		}
-		return nil
-	})
+	files, err := manifests.Load(dir)
 	if err != nil {
 		return 0, nil, err
 	}
-	sort.Strings(files)
 	var objs []*unstructured.Unstructured
 	skipped := map[string]int{}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return 0, nil, err
+		// Like `kubectl apply -f config/`, leave out the optional files;
+		// the self-signed chain among them is applied on its own.
+		if f.Optional() {
+			continue
 		}
-		docs, err := decodeYAML(f, data)
-		if err != nil {
-			return 0, nil, err
-		}
-		for _, u := range docs {
+		for _, u := range f.Objects {
 			if a.skips(u.GetKind()) {
 				skipped[u.GetKind()]++
 				continue
 			}
 			objs = append(objs, u)
 		}
-	}
-	if len(files) == 0 {
-		return 0, skipped, fmt.Errorf("no YAML files in %s", dir)
 	}
 	return len(objs), skipped, a.applyObjects(ctx, dir, objs)
 }
@@ -315,7 +260,30 @@ data:
 
 // OptionalDir, under ConfigDir, holds manifests that a plain
 // `kubectl apply -f config/` does not install.
-const OptionalDir = "optional"
+const OptionalDir = manifests.OptionalDir
+
+// ConfigCertManagerFile, relative to ConfigDir, is config-certmanager for a
+// Knative Serving that has none. Serving ships and owns config-certmanager,
+// so our release leaves it out; there is no Serving here, so localenv
+// applies this file where Serving's install would have created it.
+const ConfigCertManagerFile = OptionalDir + "/300-config-certmanager-if-serving-has-none.yaml"
+
+// applyOptionalFile applies file, relative to configDir, if it exists there
+// (a config directory without it declares config-certmanager elsewhere).
+func (a *applier) applyOptionalFile(ctx context.Context, configDir, file string) error {
+	if configDir == "" {
+		return nil
+	}
+	path := filepath.Join(configDir, file)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return a.applyYAML(ctx, path, data)
+}
 
 // SelfSignedChainFile, relative to ConfigDir, is the shipped optional
 // self-signed CA chain. localenv applies this file rather than a copy of it,
@@ -324,23 +292,16 @@ const SelfSignedChainFile = OptionalDir + "/100-selfsigned-issuer.yaml"
 
 // selfSignedChain reads SelfSignedChainFile from configDir and checks that it
 // declares the chain localenv waits for, with the CA in cert-manager's
-// cluster resource namespace. Without configDir, or when the file is missing
-// (testdata/fallback-config), it returns builtinSelfSignedChainYAML.
+// cluster resource namespace. It returns the file's path and objects.
 func selfSignedChain(configDir string) (string, []*unstructured.Unstructured, error) {
-	source, data := "built-in self-signed chain", []byte(builtinSelfSignedChainYAML)
-	if configDir != "" {
-		path := filepath.Join(configDir, SelfSignedChainFile)
-		b, err := os.ReadFile(path)
-		switch {
-		case err == nil:
-			source, data = path, b
-		case !errors.Is(err, fs.ErrNotExist):
-			return "", nil, err
-		}
-	}
-	objs, err := decodeYAML(source, data)
+	path := filepath.Join(configDir, SelfSignedChainFile)
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return "", nil, err
+		return "", nil, fmt.Errorf("the self-signed CA chain: %w", err)
+	}
+	objs, err := manifests.Decode(data)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: %w", path, err)
 	}
 	want := map[string]string{
 		"ClusterIssuer/" + SelfSignedClusterIssuer: "",
@@ -354,51 +315,15 @@ func selfSignedChain(configDir string) (string, []*unstructured.Unstructured, er
 			continue
 		}
 		if u.GetNamespace() != ns {
-			return "", nil, fmt.Errorf("%s: %s is in namespace %q, want %q (cert-manager's cluster resource namespace)", source, key, u.GetNamespace(), ns)
+			return "", nil, fmt.Errorf("%s: %s is in namespace %q, want %q (cert-manager's cluster resource namespace)", path, key, u.GetNamespace(), ns)
 		}
 		delete(want, key)
 	}
 	if len(want) > 0 {
-		return "", nil, fmt.Errorf("%s: missing %v", source, want)
+		return "", nil, fmt.Errorf("%s: missing %v", path, want)
 	}
-	return source, objs, nil
+	return path, objs, nil
 }
-
-// builtinSelfSignedChainYAML is used only when there is no config/ (see
-// selfSignedChain); it mirrors config/optional/100-selfsigned-issuer.yaml.
-const builtinSelfSignedChainYAML = `apiVersion: cert-manager.io/v1
-kind: ClusterIssuer
-metadata:
-  name: ` + SelfSignedClusterIssuer + `
-spec:
-  selfSigned: {}
----
-apiVersion: cert-manager.io/v1
-kind: Certificate
-metadata:
-  name: ` + CACertificate + `
-  namespace: ` + ClusterResourceNamespace + `
-spec:
-  secretName: ` + CACertificate + `
-  commonName: knative.dev
-  isCA: true
-  usages: ["cert sign", "crl sign"]
-  privateKey:
-    algorithm: ECDSA
-    size: 256
-  issuerRef:
-    group: cert-manager.io
-    kind: ClusterIssuer
-    name: ` + SelfSignedClusterIssuer + `
----
-apiVersion: cert-manager.io/v1
-kind: ClusterIssuer
-metadata:
-  name: ` + CAClusterIssuer + `
-spec:
-  ca:
-    secretName: ` + CACertificate + `
-`
 
 // issuersYAML is the Pebble ACME issuer.
 func issuersYAML(pebbleDir string, pebbleCA []byte) []byte {

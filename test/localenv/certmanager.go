@@ -168,3 +168,38 @@ func (cm *certManager) stop(timeout time.Duration) error {
 		return fmt.Errorf("cert-manager controllers did not stop within %v", timeout)
 	}
 }
+
+// runCertManager starts Pebble and cert-manager's controllers and creates
+// the issuers. Start and InstallCertManager share it.
+func (e *Env) runCertManager(ctx context.Context) error {
+	pebbleLog, err := e.logFile("pebble.log")
+	if err != nil {
+		return err
+	}
+	if e.pebble, err = startPebble(pebbleLog); err != nil {
+		return fmt.Errorf("pebble: %w", err)
+	}
+	e.PebbleDirectoryURL, e.PebbleCABundle = e.pebble.DirectoryURL, e.pebble.CABundle
+	e.step("pebble ACME directory at %s", e.PebbleDirectoryURL)
+	if e.certMgr, err = startCertManager(context.WithoutCancel(ctx), e.AdminKubeconfig, e.opts, e.logger.WithName("cert-manager")); err != nil {
+		return err
+	}
+	e.step("cert-manager %s controllers started (%d)", CertManagerVersion, len(CertManagerControllers))
+	return e.createIssuers(ctx)
+}
+
+// createIssuers applies the shipped self-signed chain and the Pebble ACME
+// issuer, and waits until they are Ready.
+func (e *Env) createIssuers(ctx context.Context) error {
+	if err := e.ap.applyObjects(ctx, e.chainFile, e.chain); err != nil {
+		return err
+	}
+	if err := e.ap.applyYAML(ctx, "localenv-issuers", issuersYAML(e.PebbleDirectoryURL, e.PebbleCABundle)); err != nil {
+		return err
+	}
+	if err := waitIssuersReady(ctx, e.dyn, e.opts.Timeout); err != nil {
+		return err
+	}
+	e.step("ClusterIssuers %s, %s (from %s), %s ready", SelfSignedClusterIssuer, CAClusterIssuer, e.chainFile, ACMEClusterIssuer)
+	return nil
+}

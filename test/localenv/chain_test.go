@@ -24,9 +24,9 @@ import (
 )
 
 // TestSelfSignedChainFromConfig checks, without a cluster, that localenv
-// takes the chain from the shipped optional file, and rejects a file whose
-// CA is outside cert-manager's cluster resource namespace (a ClusterIssuer
-// would never find its Secret).
+// takes the chain from the shipped optional file, fails without it, and
+// rejects a file whose CA is outside cert-manager's cluster resource
+// namespace (a ClusterIssuer would never find its Secret).
 func TestSelfSignedChainFromConfig(t *testing.T) {
 	root, err := RepoRoot()
 	if err != nil {
@@ -44,9 +44,10 @@ func TestSelfSignedChainFromConfig(t *testing.T) {
 		t.Errorf("got %d objects, want 3", len(objs))
 	}
 
-	// No config/: the built-in copy.
-	if source, _, err := selfSignedChain(t.TempDir()); err != nil || !strings.HasPrefix(source, "built-in") {
-		t.Errorf("selfSignedChain(empty dir) = %q, %v; want the built-in chain", source, err)
+	// No config/optional/: an error naming the missing file.
+	empty := t.TempDir()
+	if _, _, err := selfSignedChain(empty); err == nil || !strings.Contains(err.Error(), filepath.Join(empty, SelfSignedChainFile)) {
+		t.Errorf("selfSignedChain(empty dir) = %v, want an error naming %s", err, SelfSignedChainFile)
 	}
 
 	// The CA in another namespace.

@@ -35,10 +35,17 @@ import (
 	netclient "knative.dev/networking/pkg/client/clientset/versioned"
 	netcfg "knative.dev/networking/pkg/config"
 	"knative.dev/pkg/apis"
+
+	"knative.dev/net-certmanager/pkg/certclass"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 )
 
+// CertificateClass is the class the controller serves by default; the KCerts
+// made here carry it. TestCertificateClassIsShipped ties it to config/.
+const CertificateClass = certclass.Default
+
 // DemoCertificates returns the three demo KCerts for namespace ns: one of
-// each certificate type, all of the cert-manager class.
+// each certificate type, all of CertificateClass.
 func DemoCertificates(ns string) []*v1alpha1.Certificate {
 	mk := func(name string, certType netcfg.CertificateType, dnsNames ...string) *v1alpha1.Certificate {
 		return &v1alpha1.Certificate{
@@ -46,7 +53,7 @@ func DemoCertificates(ns string) []*v1alpha1.Certificate {
 				Name:      name,
 				Namespace: ns,
 				Annotations: map[string]string{
-					networking.CertificateClassAnnotationKey: netcfg.CertManagerCertificateClassName,
+					networking.CertificateClassAnnotationKey: CertificateClass,
 				},
 				Labels: map[string]string{networking.CertificateTypeLabelKey: string(certType)},
 			},
@@ -130,7 +137,7 @@ func printTable(ctx context.Context, cm cmclient.Interface, certs []*v1alpha1.Ce
 		certType := c.Labels[networking.CertificateTypeLabelKey]
 		issuer := "-"
 		if cmc, err := cm.CertmanagerV1().Certificates(c.Namespace).Get(ctx, c.Name, metav1.GetOptions{}); err == nil {
-			issuer = cmc.Spec.IssuerRef.Kind + "/" + cmc.Spec.IssuerRef.Name
+			issuer = issuerconfig.String(cmc.Spec.IssuerRef)
 		}
 		notAfter := "-"
 		if c.Status.NotAfter != nil {

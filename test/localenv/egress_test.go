@@ -28,6 +28,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"knative.dev/net-certmanager/test/childproc"
 )
 
 // echoServer accepts connections on loopback and echoes what it reads.
@@ -100,7 +102,7 @@ func TestEgressProxy(t *testing.T) {
 		}
 	})
 	t.Run("routed to a closed port: 503", func(t *testing.T) {
-		closed, err := freePort()
+		closed, err := childproc.FreePort()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -47,19 +47,7 @@ func (e *Env) InstallCertManager(ctx context.Context) error {
 		return fmt.Errorf("installing cert-manager CRDs: %w", err)
 	}
 	e.step("cert-manager CRDs installed (%d files)", len(e.cmCRDPaths))
-	pebbleLog, err := e.logFile("pebble.log")
-	if err != nil {
-		return err
-	}
-	if e.pebble, err = startPebble(pebbleLog); err != nil {
-		return fmt.Errorf("pebble: %w", err)
-	}
-	e.PebbleDirectoryURL, e.PebbleCABundle = e.pebble.DirectoryURL, e.pebble.CABundle
-	if e.certMgr, err = startCertManager(context.WithoutCancel(ctx), e.AdminKubeconfig, e.opts, e.logger.WithName("cert-manager")); err != nil {
-		return err
-	}
-	e.step("cert-manager %s controllers started (%d)", CertManagerVersion, len(CertManagerControllers))
-	return e.createIssuers(ctx, e.ap, e.dyn)
+	return e.runCertManager(ctx)
 }
 
 // StopAPIServer stops kube-apiserver and leaves etcd running, to simulate
@@ -88,7 +76,7 @@ func (e *Env) StopAPIServer() error {
 		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}
 	var err error
-	e.thread.do(func() { err = api.Stop() })
+	e.launcher.Do(func() { err = api.Stop() })
 	if err != nil {
 		return fmt.Errorf("stopping kube-apiserver: %w", err)
 	}
@@ -106,7 +94,7 @@ func (e *Env) StartAPIServer() error {
 		return errors.New("StartAPIServer: kube-apiserver was not stopped")
 	}
 	var err error
-	e.thread.do(func() { err = e.testEnv.ControlPlane.APIServer.Start() })
+	e.launcher.Do(func() { err = e.testEnv.ControlPlane.APIServer.Start() })
 	if err != nil {
 		return fmt.Errorf("starting kube-apiserver (log in %s): %w", e.LogDir, err)
 	}

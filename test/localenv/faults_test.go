@@ -18,8 +18,6 @@ package localenv
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -36,15 +34,7 @@ func TestFaults(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	root, err := RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	configDir := filepath.Join(root, "config")
-	if _, err := os.Stat(configDir); err != nil {
-		configDir = filepath.Join("testdata", "fallback-config")
-	}
-	env, err := Start(ctx, Options{WorkDir: t.TempDir(), ConfigDir: configDir, DeferCertManager: true, Progress: testWriter{t}})
+	env, err := Start(ctx, Options{WorkDir: t.TempDir(), DeferCertManager: true, Progress: testWriter{t}})
 	if err != nil {
 		t.Fatal(err)
 	}

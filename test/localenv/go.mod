@@ -12,6 +12,7 @@ require (
 	k8s.io/client-go v0.35.7
 	k8s.io/klog/v2 v2.140.0
 	k8s.io/utils v0.0.0-20260210185600-b8788abfbbc2
+	knative.dev/net-certmanager v0.0.0-00010101000000-000000000000
 	knative.dev/networking v0.0.0-20260727162500-c7a7b772cac9
 	knative.dev/pkg v0.0.0-20260727151759-521cb33b33dd
 	sigs.k8s.io/controller-runtime v0.23.3
@@ -155,3 +156,7 @@ require (
 	sigs.k8s.io/yaml v1.6.0 // indirect
 	software.sslmate.com/src/go-pkcs12 v0.7.0 // indirect
 )
+
+// The process helper (test/childproc) and the manifest reader
+// (test/manifests) are shared with the main module's e2e suite.
+replace knative.dev/net-certmanager => ../..

@@ -56,19 +56,10 @@ func TestLocalEnv(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 
-	root, err := RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	configDir := filepath.Join(root, "config")
-	if _, err := os.Stat(configDir); err != nil {
-		t.Logf("no %s; using testdata/fallback-config", configDir)
-		configDir = filepath.Join("testdata", "fallback-config")
-	}
 	started := time.Now()
+	// ConfigDir defaults to the repository's config/.
 	env, err := Start(ctx, Options{
 		WorkDir:          t.TempDir(),
-		ConfigDir:        configDir,
 		ControllerBinary: os.Getenv("LOCALENV_CONTROLLER_BINARY"),
 		Progress:         testWriter{t},
 	})

@@ -34,6 +34,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"knative.dev/net-certmanager/test/childproc"
 )
 
 // Knative Serving in the loop: Serving's real controller process, built from
@@ -49,9 +51,6 @@ const (
 	// ServingControllerUser is the user Serving's controller kubeconfig
 	// impersonates.
 	ServingControllerUser = "system:serviceaccount:" + SystemNamespace + ":" + ServingControllerServiceAccount
-	// NetCertManagerCertificateClass is net-certmanager's own certificate
-	// class, the default of ServingOptions.CertificateClass.
-	NetCertManagerCertificateClass = "net-certmanager.certificate.networking.knative.dev"
 	// DefaultServingDomain is config-domain's default domain.
 	DefaultServingDomain = "example.test"
 	// ServingControllerLog is Serving's controller log in LogDir.
@@ -72,7 +71,7 @@ type ServingOptions struct {
 	// Default: the output of hack/build-localenv-tools.sh --serving.
 	ControllerBinary string
 	// CertificateClass is config-network's certificate-class: the class of
-	// the KCerts Serving creates. Default NetCertManagerCertificateClass.
+	// the KCerts Serving creates. Default CertificateClass (ours).
 	CertificateClass string
 	// Domain is config-domain's default domain. Default DefaultServingDomain.
 	Domain string
@@ -101,17 +100,16 @@ type ServingEnv struct {
 	modules servingModules
 	ingress *localIngress
 	hello   *http.Server
-	cmd     *exec.Cmd
-	done    chan struct{}
+	proc    *childproc.Process
 }
 
 // ControllerExited is closed when Serving's controller exits; on a nil
 // ServingEnv it is nil, which never closes.
 func (s *ServingEnv) ControllerExited() <-chan struct{} {
-	if s == nil {
+	if s == nil || s.proc == nil {
 		return nil
 	}
-	return s.done
+	return s.proc.Done()
 }
 
 // servingModules are the module versions the Serving controller binary was
@@ -159,7 +157,7 @@ func (e *Env) prepareServing() error {
 		return errors.New("the Serving options need cert-manager's CRDs at start: Serving and DeferCertManager exclude each other")
 	}
 	if o.CertificateClass == "" {
-		o.CertificateClass = NetCertManagerCertificateClass
+		o.CertificateClass = CertificateClass
 	}
 	if o.Domain == "" {
 		o.Domain = DefaultServingDomain
@@ -256,7 +254,7 @@ func (e *Env) startServing(ctx context.Context) error {
 	}
 	ports := make([]int, 2)
 	for i := range ports {
-		if ports[i], err = freePort(); err != nil {
+		if ports[i], err = childproc.FreePort(); err != nil {
 			return err
 		}
 	}
@@ -272,10 +270,10 @@ func (e *Env) startServing(ctx context.Context) error {
 		"METRICS_PROMETHEUS_PORT=" + strconv.Itoa(ports[1]),
 	}, s.opts.ControllerEnv...)...)
 	started := time.Now()
-	if s.done, err = e.startChild("Serving controller", cmd, out); err != nil {
+	if s.proc, err = e.startChild("Serving controller", cmd, out); err != nil {
 		return err
 	}
-	s.cmd, s.ControllerPID = cmd, cmd.Process.Pid
+	s.ControllerPID = s.proc.Pid()
 	if err := s.waitReady(ctx, e.opts.Timeout, out.Name()); err != nil {
 		return err
 	}
@@ -304,8 +302,8 @@ func (s *ServingEnv) waitReady(ctx context.Context, timeout time.Duration, logNa
 	url := fmt.Sprintf("http://127.0.0.1:%d/readiness", ServingProbesPort)
 	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
 		select {
-		case <-s.done:
-			return false, fmt.Errorf("the Serving controller exited: %v (see %s)", s.cmd.ProcessState, logName)
+		case <-s.proc.Done():
+			return false, fmt.Errorf("the Serving controller exited: %v (see %s)", s.proc.Cmd.ProcessState, logName)
 		default:
 		}
 		resp, err := http.Get(url)
@@ -328,10 +326,7 @@ func (e *Env) stopServing() error {
 	if s == nil {
 		return nil
 	}
-	var err error
-	if s.cmd != nil {
-		err = e.stopChild("Serving controller", s.ControllerPID, s.done)
-	}
+	err := e.stopChild("Serving controller", s.proc)
 	if s.ingress != nil {
 		s.ingress.stop()
 	}

@@ -25,6 +25,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	netcfg "knative.dev/networking/pkg/config"
+
+	"knative.dev/net-certmanager/test/manifests"
 )
 
 // What of Serving's release localenv installs, as a user applying
@@ -137,9 +139,9 @@ func (s *ServingEnv) coreObjects() ([]*unstructured.Unstructured, error) {
 		if err != nil {
 			return nil, err
 		}
-		docs, err := decodeYAML(f, data)
+		docs, err := manifests.Decode(data)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		objs = append(objs, docs...)
 	}

@@ -20,10 +20,12 @@ import (
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"knative.dev/net-certmanager/test/manifests"
 )
 
 func TestSelectServingObjects(t *testing.T) {
-	objs, err := decodeYAML("test", []byte(`apiVersion: v1
+	objs, err := manifests.Decode([]byte(`apiVersion: v1
 kind: ConfigMap
 metadata: {name: config-network, namespace: knative-serving}
 data: {_example: "docs", certificate-class: old}

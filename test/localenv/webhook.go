@@ -18,7 +18,6 @@ package localenv
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os/exec"
@@ -32,6 +31,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"knative.dev/net-certmanager/test/childproc"
 )
 
 const (
@@ -114,9 +115,7 @@ func serviceAddress(svc *corev1.Service, port int32) (string, error) {
 // free loopback port, routes the webhook Service to it, and waits until the
 // apiserver gets answers from it.
 func (e *Env) startWebhook(ctx context.Context) error {
-	if e.opts.ConfigDir == "" {
-		return errors.New("the webhook needs ConfigDir (its Service, RBAC and webhook configuration)")
-	}
+	started := time.Now()
 	if err := e.writeWebhookKubeconfig(); err != nil {
 		return err
 	}
@@ -124,11 +123,11 @@ func (e *Env) startWebhook(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	port, err := freePort()
+	port, err := childproc.FreePort()
 	if err != nil {
 		return err
 	}
-	profiling, err := freePort()
+	profiling, err := childproc.FreePort()
 	if err != nil {
 		return err
 	}
@@ -148,11 +147,15 @@ func (e *Env) startWebhook(ctx context.Context) error {
 		// No endpoints to leave here: stop draining quickly.
 		"WEBHOOK_DRAIN_PERIOD=1s",
 	}, e.opts.WebhookEnv...)...)
-	if e.whDone, err = e.startChild("webhook", cmd, out); err != nil {
+	if e.webhook, err = e.startChild("webhook", cmd, out); err != nil {
 		return err
 	}
-	e.webhook, e.WebhookPID = cmd, cmd.Process.Pid
-	return e.waitWebhookServing(ctx, out.Name())
+	e.WebhookPID = e.webhook.Pid()
+	if err := e.waitWebhookServing(ctx, out.Name()); err != nil {
+		return err
+	}
+	e.step("webhook %s serving in %.1fs (pid %d, log %s)", e.opts.WebhookBinary, time.Since(started).Seconds(), e.WebhookPID, out.Name())
+	return nil
 }
 
 // waitWebhookServing polls a server-side dry-run update of
@@ -167,8 +170,8 @@ func (e *Env) waitWebhookServing(ctx context.Context, logName string) error {
 	var last error
 	err = wait.PollUntilContextTimeout(ctx, 250*time.Millisecond, e.opts.Timeout, true, func(ctx context.Context) (bool, error) {
 		select {
-		case <-e.whDone:
-			return false, fmt.Errorf("webhook exited: %v (see %s)", e.webhook.ProcessState, logName)
+		case <-e.webhook.Done():
+			return false, fmt.Errorf("webhook exited: %v (see %s)", e.webhook.Cmd.ProcessState, logName)
 		default:
 		}
 		cms := kube.CoreV1().ConfigMaps(SystemNamespace)
@@ -187,12 +190,9 @@ func (e *Env) waitWebhookServing(ctx context.Context, logName string) error {
 }
 
 // WebhookExited is closed when the webhook child exits; nil if none runs.
-func (e *Env) WebhookExited() <-chan struct{} { return e.whDone }
-
-// stopWebhook ends the webhook child and its process group.
-func (e *Env) stopWebhook() error {
+func (e *Env) WebhookExited() <-chan struct{} {
 	if e.webhook == nil {
 		return nil
 	}
-	return e.stopChild("webhook", e.WebhookPID, e.whDone)
+	return e.webhook.Done()
 }

@@ -36,8 +36,24 @@ import (
 )
 
 // OptionalDir, under config/, holds files a plain install leaves out (the
-// self-signed chain and the trust-bundle example).
+// self-signed chain, the trust-bundle example, and config-certmanager for a
+// Serving that has none).
 const OptionalDir = "optional"
+
+// ConfigCertManagerFile, under config/, is config-certmanager for a Knative
+// Serving without one. Serving ships and owns it; the release leaves it out.
+const ConfigCertManagerFile = OptionalDir + "/300-config-certmanager-if-serving-has-none.yaml"
+
+// ServingConfigCertManagerLabels are the labels of Knative Serving's own
+// config-certmanager (config/core/configmaps/certmanager.yaml in
+// knative.dev/serving v0.50.0 and v0.51.0), its version label aside. Our
+// webhook must select a ConfigMap that carries them, and
+// ConfigCertManagerFile carries them too.
+var ServingConfigCertManagerLabels = map[string]string{
+	"app.kubernetes.io/name":                      "knative-serving",
+	"app.kubernetes.io/component":                 "controller",
+	"networking.knative.dev/certificate-provider": "cert-manager",
+}
 
 // File is one YAML file and the objects it declares, in order.
 type File struct {
@@ -103,8 +119,9 @@ func Load(dir string) ([]File, error) {
 	return files, nil
 }
 
-// Decode splits a multi-document YAML stream into objects, skipping empty
-// documents; a document without apiVersion or kind is an error.
+// Decode splits a multi-document YAML (or JSON) stream into objects, as
+// kubectl reads it: empty documents are skipped and a List stands for its
+// items. An object without apiVersion or kind is an error.
 func Decode(data []byte) ([]*unstructured.Unstructured, error) {
 	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
 	var objs []*unstructured.Unstructured
@@ -119,11 +136,18 @@ func Decode(data []byte) ([]*unstructured.Unstructured, error) {
 		if len(m) == 0 {
 			continue
 		}
-		u := &unstructured.Unstructured{Object: m}
-		if u.GetAPIVersion() == "" || u.GetKind() == "" {
-			return nil, fmt.Errorf("document %d: no apiVersion or kind", i)
+		inDoc := []any{m}
+		if m["kind"] == "List" {
+			inDoc, _, _ = unstructured.NestedSlice(m, "items")
 		}
-		objs = append(objs, u)
+		for _, o := range inDoc {
+			om, _ := o.(map[string]any)
+			u := &unstructured.Unstructured{Object: om}
+			if u.GetAPIVersion() == "" || u.GetKind() == "" {
+				return nil, fmt.Errorf("document %d: no apiVersion or kind", i)
+			}
+			objs = append(objs, u)
+		}
 	}
 }
 

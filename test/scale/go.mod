@@ -8,6 +8,7 @@ require (
 	k8s.io/api v0.35.7
 	k8s.io/apimachinery v0.35.7
 	k8s.io/client-go v0.35.7
+	knative.dev/net-certmanager v0.0.0-00010101000000-000000000000
 	knative.dev/net-certmanager/test/localenv v0.0.0
 	knative.dev/networking v0.0.0-20260727162500-c7a7b772cac9
 )
@@ -157,4 +158,9 @@ require (
 	software.sslmate.com/src/go-pkcs12 v0.7.0 // indirect
 )
 
-replace knative.dev/net-certmanager/test/localenv => ../localenv
+// localenv, and the main module's test/childproc and test/manifests that it
+// shares with the e2e suite.
+replace (
+	knative.dev/net-certmanager => ../..
+	knative.dev/net-certmanager/test/localenv => ../localenv
+)

@@ -21,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"sync"
 	"time"
 
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -33,7 +32,6 @@ import (
 	apierrs "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/clock"
 
 	"knative.dev/networking/pkg/apis/networking"
@@ -44,6 +42,7 @@ import (
 	"knative.dev/pkg/logging"
 	pkgreconciler "knative.dev/pkg/reconciler"
 
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 )
@@ -76,11 +75,12 @@ type Reconciler struct {
 	enqueueAfter func(obj interface{}, after time.Duration)
 	// stats receives reconcile outcomes and issuance latencies; nil: none.
 	stats StatsReporter
+	// issued keeps a stale copy's issuance from being recorded twice.
+	issued reportedIssuances
 	// recent stands in for the informer's copy of Certificates just created.
 	recent recentCreates
-	// warned holds, by KCert UID, the Ready=False reason and message last
-	// reported as a Warning event, until the KCert is no longer False.
-	warned sync.Map
+	// warned remembers the failures already reported as Warning events.
+	warned warnedFailures
 }
 
 var _ kcertreconciler.Interface = (*Reconciler)(nil)
@@ -88,11 +88,8 @@ var _ kcertreconciler.Interface = (*Reconciler)(nil)
 // forget drops what this replica remembers of a deleted KCert, so that
 // warned does not grow with KCerts that no longer exist.
 func (c *Reconciler) forget(obj interface{}) {
-	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tombstone.Obj
-	}
-	if kcert, ok := obj.(*v1alpha1.Certificate); ok {
-		c.warned.Delete(kcert.UID)
+	if kcert, ok := unwrap[*v1alpha1.Certificate](obj); ok {
+		c.warned.forget(kcert.UID)
 	}
 }
 
@@ -104,19 +101,10 @@ func (c *Reconciler) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certific
 	event := c.reconcile(ctx, kcert)
 	after := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady)
 	c.report(ctx, kcert, before, after, event)
-	if after == nil || !after.IsFalse() {
-		c.warned.Delete(kcert.UID)
+	switch c.warned.observe(kcert.UID, before, after) {
+	case notFailing:
 		return event
-	}
-	failure := after.Reason + "\x00" + after.Message
-	unchanged := before != nil && before.IsFalse() && before.Reason == after.Reason && before.Message == after.Message
-	// The informer cache may not show our own status update yet when the
-	// next event arrives; what this replica last reported covers that gap.
-	if last, ok := c.warned.Load(kcert.UID); ok && last == failure {
-		unchanged = true
-	}
-	c.warned.Store(kcert.UID, failure)
-	if unchanged {
+	case sameFailure:
 		// Unchanged failure: the event was sent when it happened, and
 		// retrying cannot help, so this is neither an event nor an error.
 		if controller.IsPermanentError(event) {
@@ -124,8 +112,8 @@ func (c *Reconciler) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certific
 		}
 		return event
 	}
-	// A failure returned as an event is recorded by the generated reconciler;
-	// one that cert-manager reported is recorded here.
+	// A new failure. One returned as an event is recorded by the generated
+	// reconciler; one that cert-manager reported is recorded here.
 	var reconcilerEvent *pkgreconciler.ReconcilerEvent
 	if !pkgreconciler.EventAs(event, &reconcilerEvent) {
 		controller.GetEventRecorder(ctx).Event(kcert, corev1.EventTypeWarning, after.Reason, after.Message)
@@ -173,17 +161,17 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 	if st.Ready.Status != corev1.ConditionTrue {
 		exists, err := c.issuerExists(kcert.Namespace, issuer)
 		if err != nil {
-			return fmt.Errorf("failed to look up issuer %s: %w", describeIssuer(issuer), err)
+			return fmt.Errorf("failed to look up issuer %s: %w", issuerconfig.String(issuer), err)
 		}
 		switch {
 		// cert-manager only waits for a missing issuer; say which one and why it was chosen.
 		case !exists:
 			st.Ready = resources.Condition{Status: corev1.ConditionFalse, Reason: ReasonIssuerNotFound,
 				Message: fmt.Sprintf("%s does not exist (selected by %s key %s); the certificate is issued once it is created",
-					describeIssuer(issuer), config.CertManagerConfigName, key)}
+					issuerconfig.String(issuer), issuerconfig.CertManagerConfigName, key)}
 		case st.Ready.Status == corev1.ConditionFalse:
 			st.Ready.Message = fmt.Sprintf("%s (issuer %s, selected by %s key %s)",
-				st.Ready.Message, describeIssuer(issuer), config.CertManagerConfigName, key)
+				st.Ready.Message, issuerconfig.String(issuer), issuerconfig.CertManagerConfigName, key)
 		}
 	}
 	applyStatus(kcert, st)
@@ -366,11 +354,11 @@ func applyStatus(kcert *v1alpha1.Certificate, st resources.Status) {
 // issuerExists says whether a cert-manager issuer exists. External
 // issuers are not cert-manager's kinds, so they are taken on trust.
 func (c *Reconciler) issuerExists(namespace string, ref cmmeta.IssuerReference) (bool, error) {
-	if ref.Group != "" && ref.Group != config.CertManagerGroup {
+	if issuerconfig.IsExternal(ref) {
 		return true, nil
 	}
 	var err error
-	if ref.Kind == config.ClusterIssuerKind {
+	if issuerconfig.IsClusterIssuer(ref) {
 		_, err = c.clusterIssuerLister.Get(ref.Name)
 	} else {
 		// An empty kind is an Issuer in the certificate's namespace.
@@ -380,16 +368,4 @@ func (c *Reconciler) issuerExists(namespace string, ref cmmeta.IssuerReference) 
 		return false, nil
 	}
 	return err == nil, err
-}
-
-// describeIssuer names an issuer as Kind/name, with cert-manager's defaults.
-func describeIssuer(ref cmmeta.IssuerReference) string {
-	kind := ref.Kind
-	if kind == "" {
-		kind = config.IssuerKind
-	}
-	if ref.Group != "" && ref.Group != config.CertManagerGroup {
-		kind += "." + ref.Group
-	}
-	return kind + "/" + ref.Name
 }

@@ -44,12 +44,14 @@ import (
 	fakenetworkingclient "knative.dev/networking/pkg/client/injection/client/fake"
 	kcertreconciler "knative.dev/networking/pkg/client/injection/reconciler/networking/v1alpha1/certificate"
 	netcfg "knative.dev/networking/pkg/config"
+	"knative.dev/pkg/apis"
 	"knative.dev/pkg/configmap"
 	"knative.dev/pkg/controller"
 	"knative.dev/pkg/logging"
 	ktesting "knative.dev/pkg/reconciler/testing"
 
 	fakecmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client/fake"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 	rtesting "knative.dev/net-certmanager/pkg/reconciler/testing"
 )
@@ -62,7 +64,7 @@ var (
 )
 
 func testConfig() *config.Config {
-	return &config.Config{CertManager: &config.CertManagerConfig{
+	return &config.Config{CertManager: &issuerconfig.CertManagerConfig{
 		IssuerRef:               externalIssuer,
 		ClusterLocalIssuerRef:   localIssuer,
 		SystemInternalIssuerRef: internalIssuer,
@@ -167,6 +169,12 @@ func TestReconcile(t *testing.T) {
 		Name:    "KCert of another class is left alone",
 		Key:     testKey,
 		Objects: []runtime.Object{kcert(withClass("other.certificate.networking.knative.dev"))},
+	}, {
+		// The class Serving's built-in cert-manager reconciler serves is not
+		// ours by default: the two never write the same KCert.
+		Name:    "KCert of Serving's cert-manager class is left alone",
+		Key:     testKey,
+		Objects: []runtime.Object{kcert(withClass(netcfg.CertManagerCertificateClassName))},
 	}, {
 		Name:        "create: a new KCert gets its cert-manager Certificate",
 		Key:         testKey,
@@ -599,7 +607,7 @@ func TestReconcile(t *testing.T) {
 	}, {
 		Name: "HTTP01: challenges through a namespaced ACME Issuer are published",
 		Key:  testKey,
-		Ctx: withConfig(&config.Config{CertManager: &config.CertManagerConfig{
+		Ctx: withConfig(&config.Config{CertManager: &issuerconfig.CertManagerConfig{
 			IssuerRef: acmeNSIssuer, ClusterLocalIssuerRef: localIssuer, SystemInternalIssuerRef: internalIssuer,
 		}}),
 		Objects: append([]runtime.Object{
@@ -648,7 +656,7 @@ func TestReconcile(t *testing.T) {
 	}, {
 		Name: "issuer: a missing ClusterIssuer is IssuerNotFound, naming it and its config key",
 		Key:  testKey,
-		Ctx: withConfig(&config.Config{CertManager: &config.CertManagerConfig{
+		Ctx: withConfig(&config.Config{CertManager: &issuerconfig.CertManagerConfig{
 			IssuerRef: cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "not-yet"}, ClusterLocalIssuerRef: localIssuer, SystemInternalIssuerRef: internalIssuer,
 		}}),
 		Objects: []runtime.Object{
@@ -665,7 +673,7 @@ func TestReconcile(t *testing.T) {
 	}, {
 		Name: "issuer: a kind-less reference is an Issuer in the KCert's namespace",
 		Key:  testKey,
-		Ctx: withConfig(&config.Config{CertManager: &config.CertManagerConfig{
+		Ctx: withConfig(&config.Config{CertManager: &issuerconfig.CertManagerConfig{
 			IssuerRef: externalIssuer, ClusterLocalIssuerRef: cmmeta.IssuerReference{Name: "local"}, SystemInternalIssuerRef: internalIssuer,
 		}}),
 		Objects: []runtime.Object{
@@ -683,7 +691,7 @@ func TestReconcile(t *testing.T) {
 	}, {
 		Name: "issuer: an external issuer is not looked up",
 		Key:  testKey,
-		Ctx: withConfig(&config.Config{CertManager: &config.CertManagerConfig{
+		Ctx: withConfig(&config.Config{CertManager: &issuerconfig.CertManagerConfig{
 			IssuerRef: cmmeta.IssuerReference{Kind: "PCAIssuer", Name: "pca", Group: "awspca.cert-manager.io"}, ClusterLocalIssuerRef: localIssuer, SystemInternalIssuerRef: internalIssuer,
 		}}),
 		Objects: []runtime.Object{
@@ -847,15 +855,17 @@ func TestForgetDropsTheLastWarning(t *testing.T) {
 	r := &Reconciler{}
 	kcert := &v1alpha1.Certificate{ObjectMeta: metav1.ObjectMeta{UID: "uid-1"}}
 	other := &v1alpha1.Certificate{ObjectMeta: metav1.ObjectMeta{UID: "uid-2"}}
-	r.warned.Store(kcert.UID, "IssuerNotFound")
-	r.warned.Store(other.UID, "IssuerNotFound")
+	notFound := &apis.Condition{Type: apis.ConditionReady, Status: corev1.ConditionFalse, Reason: "IssuerNotFound"}
+	r.warned.observe(kcert.UID, nil, notFound)
+	r.warned.observe(other.UID, nil, notFound)
 
+	// A remembered failure would be sameFailure; a forgotten one is new again.
 	r.forget(cache.DeletedFinalStateUnknown{Key: "ns/a", Obj: kcert})
-	if _, ok := r.warned.Load(kcert.UID); ok {
+	if r.warned.observe(kcert.UID, nil, notFound) != newFailure {
 		t.Error("warning of a deleted KCert (tombstone) still remembered")
 	}
 	r.forget(other)
-	if _, ok := r.warned.Load(other.UID); ok {
+	if r.warned.observe(other.UID, nil, notFound) != newFailure {
 		t.Error("warning of a deleted KCert still remembered")
 	}
 	r.forget("not a KCert") // must not panic

@@ -37,7 +37,6 @@ import (
 	kcertinformer "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate"
 	kcertreconciler "knative.dev/networking/pkg/client/injection/reconciler/networking/v1alpha1/certificate"
 	netlisters "knative.dev/networking/pkg/client/listers/networking/v1alpha1"
-	netcfg "knative.dev/networking/pkg/config"
 	filteredservice "knative.dev/pkg/client/injection/kube/informers/core/v1/service/filtered"
 	"knative.dev/pkg/configmap"
 	"knative.dev/pkg/controller"
@@ -45,6 +44,8 @@ import (
 	"knative.dev/pkg/logging"
 	pkgreconciler "knative.dev/pkg/reconciler"
 
+	"knative.dev/net-certmanager/pkg/certclass"
+	"knative.dev/net-certmanager/pkg/certmanagerapi"
 	cmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client"
 	challengeinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/challenge"
 	orderinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/order"
@@ -52,13 +53,14 @@ import (
 	crinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificaterequest"
 	clusterissuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/clusterissuer"
 	issuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/issuer"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 )
 
-// DefaultCertificateClass is the class served unless configured otherwise;
-// Knative Serving's built-in reconciler uses the same default, see README.
-const DefaultCertificateClass = netcfg.CertManagerCertificateClassName
+// DefaultCertificateClass is the class served unless configured otherwise:
+// our own, not the one Serving's built-in reconciler serves (see config).
+const DefaultCertificateClass = certclass.Default
 
 // SolverServiceSelector selects the only Services the controller caches:
 // cert-manager's HTTP-01 solvers. main must register it with
@@ -72,6 +74,28 @@ func NewController(class string, workers int) injection.ControllerConstructor {
 	return func(ctx context.Context, cmw configmap.Watcher) *controller.Impl {
 		return newController(ctx, cmw, class, workers, clock.RealClock{})
 	}
+}
+
+// certManagerInformers gets the injection informer of each resource of
+// certmanagerapi.Watched; a test keeps the two in step.
+var certManagerInformers = map[schema.GroupVersionResource]func(context.Context) cache.SharedIndexInformer{
+	certmanagerapi.Certificates:        func(ctx context.Context) cache.SharedIndexInformer { return cmcertinformer.Get(ctx).Informer() },
+	certmanagerapi.CertificateRequests: func(ctx context.Context) cache.SharedIndexInformer { return crinformer.Get(ctx).Informer() },
+	certmanagerapi.Issuers:             func(ctx context.Context) cache.SharedIndexInformer { return issuerinformer.Get(ctx).Informer() },
+	certmanagerapi.ClusterIssuers:      func(ctx context.Context) cache.SharedIndexInformer { return clusterissuerinformer.Get(ctx).Informer() },
+	certmanagerapi.Orders:              func(ctx context.Context) cache.SharedIndexInformer { return orderinformer.Get(ctx).Informer() },
+	certmanagerapi.Challenges:          func(ctx context.Context) cache.SharedIndexInformer { return challengeinformer.Get(ctx).Informer() },
+}
+
+// Informers returns every informer the reconciler reads: the KCerts', one
+// per watched cert-manager resource, and the solver Services'. The
+// controller is ready only once all of them have synced.
+func Informers(ctx context.Context) []cache.SharedIndexInformer {
+	out := []cache.SharedIndexInformer{kcertinformer.Get(ctx).Informer()}
+	for _, gvr := range certmanagerapi.Watched {
+		out = append(out, certManagerInformers[gvr](ctx))
+	}
+	return append(out, filteredservice.Get(ctx, SolverServiceSelector).Informer())
 }
 
 func newController(ctx context.Context, cmw configmap.Watcher, class string, workers int, clk clock.PassiveClock) *controller.Impl {
@@ -93,9 +117,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 		services:            mustIndex(serviceInformer.Informer()),
 	}
 	// Like AddIndexers, SetTransform fails only on a started informer.
-	if err := setTrimTransform(kcertInformer.Informer(), certInformer.Informer(), issuerInformer.Informer(),
-		clusterIssuerInformer.Informer(), crInformer.Informer(), orderInformer.Informer(),
-		challengeInformer.Informer(), serviceInformer.Informer()); err != nil {
+	if err := setTrimTransform(Informers(ctx)...); err != nil {
 		panic(err)
 	}
 
@@ -132,8 +154,8 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 		impl.Concurrency = workers
 	}
 	r.enqueueAfter = impl.EnqueueAfter
-	if err := registerExpiryGauge(mp, kcertInformer.Lister(), classFilter, clk.Now); err != nil {
-		logger.Errorw("Cannot create the certificate expiry metric; running without it", zap.Error(err))
+	if err := registerCacheGauges(mp, kcertInformer.Lister(), classFilter, clk.Now); err != nil {
+		logger.Errorw("Cannot create the certificate expiry and readiness metrics; running without them", zap.Error(err))
 	}
 
 	kcertInformer.Informer().AddEventHandler(cache.FilteringResourceEventHandler{
@@ -189,7 +211,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 func watchConfig(cmw configmap.Watcher, store *config.Store) {
 	if dw, ok := cmw.(configmap.DefaultingWatcher); ok {
 		dw.WatchWithDefault(corev1.ConfigMap{
-			ObjectMeta: metav1.ObjectMeta{Name: config.CertManagerConfigName},
+			ObjectMeta: metav1.ObjectMeta{Name: issuerconfig.CertManagerConfigName},
 		}, store.OnConfigChanged)
 		return
 	}
@@ -287,13 +309,4 @@ func controllerOf[T metav1.Object](obj metav1.Object, kind schema.GroupKind, get
 		return zero, false
 	}
 	return owner, true
-}
-
-// unwrap accepts an informer event object, including a deletion tombstone.
-func unwrap[T any](obj interface{}) (T, bool) {
-	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tombstone.Obj
-	}
-	t, ok := obj.(T)
-	return t, ok
 }

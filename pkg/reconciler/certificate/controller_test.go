@@ -52,7 +52,7 @@ import (
 	_ "knative.dev/pkg/client/injection/kube/informers/factory/filtered/fake"
 	_ "knative.dev/pkg/system/testing"
 
-	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 	rtesting "knative.dev/net-certmanager/pkg/reconciler/testing"
 )
 
@@ -66,7 +66,7 @@ func setupContext(t *testing.T) context.Context {
 
 func certManagerConfigMap(data map[string]string) *corev1.ConfigMap {
 	return &corev1.ConfigMap{
-		ObjectMeta: metav1.ObjectMeta{Name: config.CertManagerConfigName, Namespace: system.Namespace()},
+		ObjectMeta: metav1.ObjectMeta{Name: issuerconfig.CertManagerConfigName, Namespace: system.Namespace()},
 		Data:       data,
 	}
 }

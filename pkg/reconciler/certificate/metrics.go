@@ -19,11 +19,14 @@ package certificate
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 
 	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
@@ -45,6 +48,7 @@ const (
 	IssuanceMetric  = "net_certmanager.certificate.issuance.duration" // net_certmanager_certificate_issuance_duration_seconds
 	OutcomeMetric   = "net_certmanager.reconcile.outcomes"            // net_certmanager_reconcile_outcomes_total
 	CRDsFoundMetric = "net_certmanager.certmanager.crds.found"        // net_certmanager_certmanager_crds_found
+	ReadyMetric     = "net_certmanager.certificates"                  // net_certmanager_certificates
 )
 
 // Attribute keys (Prometheus labels).
@@ -53,6 +57,7 @@ const (
 	AttrName            = "name"
 	AttrCertificateType = "certificate_type"
 	AttrReason          = "reason"
+	AttrReady           = "ready"
 )
 
 // Outcome reasons that are not the Ready condition's reason.
@@ -62,7 +67,13 @@ const (
 	// OutcomeError counts reconciles that failed with a transient error
 	// (an API call failed) and are retried.
 	OutcomeError = "Error"
+	// ReasonOther stands for a reason that is not a CamelCase identifier,
+	// so that no free text becomes a label value.
+	ReasonOther = "Other"
 )
+
+// maxReasonLength bounds a reason used as a label value.
+const maxReasonLength = 64
 
 // issuanceBuckets span a CA issuer's seconds to an ACME issuer's minutes
 // and a stuck issuance's hours.
@@ -73,7 +84,7 @@ type StatsReporter interface {
 	// ReportOutcome counts one reconcile by how it ended.
 	ReportOutcome(ctx context.Context, reason string)
 	// ReportIssued records the time a KCert took to become Ready.
-	ReportIssued(ctx context.Context, certType, namespace string, latency time.Duration)
+	ReportIssued(ctx context.Context, certType string, latency time.Duration)
 }
 
 type otelStats struct {
@@ -102,9 +113,8 @@ func (s *otelStats) ReportOutcome(ctx context.Context, reason string) {
 	s.outcomes.Add(ctx, 1, metric.WithAttributes(attribute.String(AttrReason, reason)))
 }
 
-func (s *otelStats) ReportIssued(ctx context.Context, certType, namespace string, latency time.Duration) {
-	s.issuance.Record(ctx, latency.Seconds(), metric.WithAttributes(
-		attribute.String(AttrCertificateType, certType), attribute.String(AttrNamespace, namespace)))
+func (s *otelStats) ReportIssued(ctx context.Context, certType string, latency time.Duration) {
+	s.issuance.Record(ctx, latency.Seconds(), metric.WithAttributes(attribute.String(AttrCertificateType, certType)))
 }
 
 // outcome names how a reconcile ended, for the outcome counter.
@@ -120,8 +130,23 @@ func outcome(ready *apis.Condition, event error) string {
 	case ready.Reason == "":
 		return string(ready.Status)
 	default:
-		return ready.Reason
+		return reasonLabel(ready.Reason)
 	}
+}
+
+// reasonLabel is a condition reason as a label value: reasons are CamelCase
+// constants of this reconciler, cert-manager and Knative; anything else is
+// folded into ReasonOther to keep the label's values few.
+func reasonLabel(reason string) string {
+	if reason == "" || len(reason) > maxReasonLength || reason[0] < 'A' || reason[0] > 'Z' {
+		return ReasonOther
+	}
+	for _, r := range reason {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return ReasonOther
+		}
+	}
+	return reason
 }
 
 // issuanceStart is when the wait for the current certificate began: the
@@ -144,19 +169,79 @@ func certificateType(kcert *v1alpha1.Certificate) string {
 }
 
 // report feeds the outcome counter, and the issuance histogram when this
-// reconcile turned the KCert Ready.
+// reconcile turned the KCert Ready for the first time since the cache last
+// showed it Ready.
 func (c *Reconciler) report(ctx context.Context, kcert *v1alpha1.Certificate, before, after *apis.Condition, event error) {
 	if c.stats == nil {
 		return
 	}
 	c.stats.ReportOutcome(ctx, outcome(after, event))
-	if after != nil && after.IsTrue() && (before == nil || !before.IsTrue()) {
-		latency := c.clock.Now().Sub(issuanceStart(kcert, before))
-		if latency < 0 {
-			latency = 0
-		}
-		c.stats.ReportIssued(ctx, certificateType(kcert), kcert.Namespace, latency)
+	if before.IsTrue() {
+		c.issued.settled(kcert.UID)
 	}
+	if after.IsTrue() && !before.IsTrue() {
+		now, start := c.clock.Now(), issuanceStart(kcert, before)
+		if c.issued.first(kcert.UID, issuance{generation: kcert.Generation, start: start}, now) {
+			c.stats.ReportIssued(ctx, certificateType(kcert), max(now.Sub(start), 0))
+		}
+	}
+}
+
+// issuanceMemoTTL bounds how long a reported issuance is remembered when
+// the cache never shows its KCert Ready (the KCert was deleted meanwhile).
+const issuanceMemoTTL = 10 * time.Minute
+
+// issuance identifies one wait for a KCert's certificate.
+type issuance struct {
+	generation int64
+	start      time.Time
+}
+
+// reportedIssuances remembers, by KCert UID, the issuance last recorded in
+// the histogram until the informer's copy shows the KCert Ready. Until
+// then the next event can bring the stale copy back to a reconcile, which
+// turns it Ready again: the same issuance, not to be recorded twice. The
+// zero value is ready to use.
+type reportedIssuances struct {
+	mu      sync.Mutex
+	entries map[types.UID]reportedIssuance
+	// swept is when expired entries were last dropped.
+	swept time.Time
+}
+
+type reportedIssuance struct {
+	issuance
+	at time.Time
+}
+
+// first says whether the issuance has not been reported for this KCert yet,
+// and remembers it.
+func (r *reportedIssuances) first(uid types.UID, is issuance, now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if last, ok := r.entries[uid]; ok && last.generation == is.generation && last.start.Equal(is.start) {
+		return false
+	}
+	if r.entries == nil {
+		r.entries = make(map[types.UID]reportedIssuance)
+	}
+	if now.Sub(r.swept) >= issuanceMemoTTL {
+		for k, e := range r.entries {
+			if now.Sub(e.at) >= issuanceMemoTTL {
+				delete(r.entries, k)
+			}
+		}
+		r.swept = now
+	}
+	r.entries[uid] = reportedIssuance{issuance: is, at: now}
+	return true
+}
+
+// settled forgets the KCert's issuance once the cache shows it Ready.
+func (r *reportedIssuances) settled(uid types.UID) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.entries, uid)
 }
 
 // expiry is one observation of the expiry gauge.
@@ -179,22 +264,64 @@ func expiries(kcerts []*v1alpha1.Certificate, classFilter func(interface{}) bool
 	return out
 }
 
-// registerExpiryGauge reports the expiry of every cached KCert of the class
-// at each collection, so deleted KCerts drop out on their own.
-func registerExpiryGauge(mp metric.MeterProvider, kcerts netlisters.CertificateLister, classFilter func(interface{}) bool, now func() time.Time) error {
+// readiness is a key of the readiness gauge: the Ready condition's status
+// and reason.
+type readiness struct {
+	status, reason string
+}
+
+// readinessCounts computes the readiness gauge: the KCerts of the class by
+// Ready status and reason. One without a Ready condition is Unknown with no
+// reason.
+func readinessCounts(kcerts []*v1alpha1.Certificate, classFilter func(interface{}) bool) map[readiness]int64 {
+	out := map[readiness]int64{}
+	for _, kc := range kcerts {
+		if !classFilter(kc) {
+			continue
+		}
+		key := readiness{status: string(corev1.ConditionUnknown)}
+		if cond := kc.Status.GetCondition(v1alpha1.CertificateConditionReady); cond != nil {
+			if cond.IsTrue() || cond.IsFalse() {
+				key.status = string(cond.Status)
+			}
+			if cond.Reason != "" {
+				key.reason = reasonLabel(cond.Reason)
+			}
+		}
+		out[key]++
+	}
+	return out
+}
+
+// registerCacheGauges registers the gauges read from the KCert cache at
+// each collection: the expiry of every KCert of the class, and the count of
+// them by readiness. Every replica reports every KCert it caches, and
+// deleted KCerts drop out on their own.
+func registerCacheGauges(mp metric.MeterProvider, kcerts netlisters.CertificateLister, classFilter func(interface{}) bool, now func() time.Time) error {
 	m := mp.Meter(MeterName)
-	_, err := m.Float64ObservableGauge(ExpiryMetric, metric.WithUnit("s"),
-		metric.WithDescription("Seconds until the notAfter of each Knative Certificate's issued certificate (negative once expired)"),
-		metric.WithFloat64Callback(func(_ context.Context, o metric.Float64Observer) error {
-			list, err := kcerts.List(labels.Everything())
-			if err != nil {
-				return fmt.Errorf("listing Knative Certificates: %w", err)
-			}
-			for _, e := range expiries(list, classFilter, now()) {
-				o.Observe(e.seconds, metric.WithAttributes(attribute.String(AttrNamespace, e.namespace),
-					attribute.String(AttrName, e.name), attribute.String(AttrCertificateType, e.certType)))
-			}
-			return nil
-		}))
+	expiryGauge, err := m.Float64ObservableGauge(ExpiryMetric, metric.WithUnit("s"),
+		metric.WithDescription("Seconds until the notAfter of each Knative Certificate's issued certificate (negative once expired)"))
+	if err != nil {
+		return err
+	}
+	readyGauge, err := m.Int64ObservableGauge(ReadyMetric,
+		metric.WithDescription("Knative Certificates by the status and reason of their Ready condition"))
+	if err != nil {
+		return err
+	}
+	_, err = m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		list, err := kcerts.List(labels.Everything())
+		if err != nil {
+			return fmt.Errorf("listing Knative Certificates: %w", err)
+		}
+		for _, e := range expiries(list, classFilter, now()) {
+			o.ObserveFloat64(expiryGauge, e.seconds, metric.WithAttributes(attribute.String(AttrNamespace, e.namespace),
+				attribute.String(AttrName, e.name), attribute.String(AttrCertificateType, e.certType)))
+		}
+		for r, n := range readinessCounts(list, classFilter) {
+			o.ObserveInt64(readyGauge, n, metric.WithAttributes(attribute.String(AttrReady, r.status), attribute.String(AttrReason, r.reason)))
+		}
+		return nil
+	}, expiryGauge, readyGauge)
 	return err
 }

@@ -27,6 +27,7 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	"github.com/google/go-cmp/cmp"
+	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	corev1 "k8s.io/api/core/v1"
@@ -50,8 +51,8 @@ import (
 type statsKey struct{}
 
 type issued struct {
-	certType, namespace string
-	latency             time.Duration
+	certType string
+	latency  time.Duration
 }
 
 // fakeStats records what the reconciler reports in one row.
@@ -67,10 +68,10 @@ func (f *fakeStats) ReportOutcome(_ context.Context, reason string) {
 	f.outcomes = append(f.outcomes, reason)
 }
 
-func (f *fakeStats) ReportIssued(_ context.Context, certType, namespace string, latency time.Duration) {
+func (f *fakeStats) ReportIssued(_ context.Context, certType string, latency time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.issued = append(f.issued, issued{certType, namespace, latency})
+	f.issued = append(f.issued, issued{certType, latency})
 }
 
 func withStats(ctx context.Context, f *fakeStats) context.Context {
@@ -138,7 +139,7 @@ func TestReconcileMetrics(t *testing.T) {
 			cmCert(kcert(), externalIssuer, cmReady),
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{statusUpdate(kcert(createdAt(created), ready))},
-	}, []string{OutcomeReady}, []issued{{"external-domain", testNS, 90 * time.Second}})
+	}, []string{OutcomeReady}, []issued{{"external-domain", 90 * time.Second}})
 
 	add(ktesting.TableRow{
 		Name: "reissued after a spec change: the latency from when Ready left True",
@@ -149,7 +150,7 @@ func TestReconcileMetrics(t *testing.T) {
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{statusUpdate(kcert(createdAt(created.Add(-time.Hour)),
 			withGeneration(2), withType("cluster-local-domain"), ready))},
-	}, []string{OutcomeReady}, []issued{{"cluster-local-domain", testNS, 30 * time.Second}})
+	}, []string{OutcomeReady}, []issued{{"cluster-local-domain", 30 * time.Second}})
 
 	add(ktesting.TableRow{
 		Name: "steady Ready: counted, not issued again",
@@ -314,12 +315,12 @@ func TestStatsReporter(t *testing.T) {
 	s.ReportOutcome(ctx, OutcomeReady)
 	s.ReportOutcome(ctx, OutcomeReady)
 	s.ReportOutcome(ctx, ReasonIssuerNotFound)
-	s.ReportIssued(ctx, "external-domain", "ns", 3*time.Second)
+	s.ReportIssued(ctx, "external-domain", 3*time.Second)
 
-	ls := rtesting.NewListers([]runtime.Object{kcert(withNotAfter)}, nil)
-	if err := registerExpiryGauge(mp, ls.GetKnativeCertificateLister(), func(interface{}) bool { return true },
+	ls := rtesting.NewListers([]runtime.Object{kcert(withNotAfter, ready)}, nil)
+	if err := registerCacheGauges(mp, ls.GetKnativeCertificateLister(), func(interface{}) bool { return true },
 		func() time.Time { return now }); err != nil {
-		t.Fatal("registerExpiryGauge:", err)
+		t.Fatal("registerCacheGauges:", err)
 	}
 
 	var rm metricdata.ResourceMetrics
@@ -352,6 +353,8 @@ func TestStatsReporter(t *testing.T) {
 	hdps := hist.Data.(metricdata.Histogram[float64]).DataPoints
 	if len(hdps) != 1 || hdps[0].Count != 1 || hdps[0].Sum != 3 {
 		t.Errorf("issuance data points = %+v, want one of 3s", hdps)
+	} else if want := attribute.NewSet(attribute.String(AttrCertificateType, "external-domain")); !hdps[0].Attributes.Equals(&want) {
+		t.Errorf("issuance attributes = %v, want only the certificate type", hdps[0].Attributes.ToSlice())
 	}
 
 	gdps := got[ExpiryMetric].Data.(metricdata.Gauge[float64]).DataPoints
@@ -365,6 +368,13 @@ func TestStatsReporter(t *testing.T) {
 	typ, _ := gdps[0].Attributes.Value(AttrCertificateType)
 	if name.AsString() != testName || typ.AsString() != "external-domain" {
 		t.Errorf("expiry attributes = %v", gdps[0].Attributes)
+	}
+
+	readyGauge, _ := got[ReadyMetric].Data.(metricdata.Gauge[int64])
+	rdps := readyGauge.DataPoints
+	if want := attribute.NewSet(attribute.String(AttrReady, "True"), attribute.String(AttrReason, "")); len(rdps) != 1 ||
+		rdps[0].Value != 1 || !rdps[0].Attributes.Equals(&want) {
+		t.Errorf("readiness data points = %+v, want 1 for ready=True, reason=\"\"", rdps)
 	}
 }
 
@@ -420,5 +430,41 @@ func TestWarningOncePerTransition(t *testing.T) {
 	_ = r.ReconcileKind(ctx, stale.DeepCopy())
 	if n := events(); n != 1 {
 		t.Errorf("a new failure after recovery sent %d Warning events, want 1", n)
+	}
+}
+
+// TestIssuanceObservedOnce reconciles the same stale copy of a KCert twice,
+// as happens when the next event arrives before the informer shows the
+// status update that made it Ready: one issuance, recorded once. Once the
+// cache shows it Ready, the issuance of a new generation is recorded.
+func TestIssuanceObservedOnce(t *testing.T) {
+	objs := append([]runtime.Object{cmCert(kcert(), externalIssuer, cmReady)}, clusterIssuers()...)
+	ls := rtesting.NewListers(objs, OwnerUIDIndexers)
+	ctx, cmClient := fakecmclient.With(context.Background(), ls.GetCertManagerObjects()...)
+	ctx = config.ToContext(controller.WithEventRecorder(ctx, record.NewFakeRecorder(10)), testConfig())
+	r := bareReconciler(&ls, cmClient, clocktesting.NewFakePassiveClock(now))
+	stats := &fakeStats{}
+	r.stats = stats
+
+	stale := kcert(createdAt(now.Add(-time.Minute)), awaiting(0))
+	for i := 0; i < 2; i++ {
+		if err := r.ReconcileKind(ctx, stale.DeepCopy()); err != nil {
+			t.Fatalf("reconcile %d of the stale copy: %v", i, err)
+		}
+	}
+	if want := []issued{{"external-domain", time.Minute}}; !cmp.Equal(want, stats.issued, cmp.AllowUnexported(issued{})) {
+		t.Errorf("two reconciles of a stale copy recorded %v, want %v", stats.issued, want)
+	}
+
+	// The cache shows it Ready; then the spec changes.
+	_ = r.ReconcileKind(ctx, kcert(createdAt(now.Add(-time.Minute)), ready))
+	changed := kcert(createdAt(now.Add(-time.Hour)), withGeneration(2), awaiting(2), readySince(now.Add(-10*time.Second)))
+	ls = rtesting.NewListers(append([]runtime.Object{cmCert(kcert(withGeneration(2)), externalIssuer, cmReady)}, clusterIssuers()...), OwnerUIDIndexers)
+	r.certificateLister = ls.GetCertificateLister()
+	for i := 0; i < 2; i++ {
+		_ = r.ReconcileKind(ctx, changed.DeepCopy())
+	}
+	if want := []issued{{"external-domain", time.Minute}, {"external-domain", 10 * time.Second}}; !cmp.Equal(want, stats.issued, cmp.AllowUnexported(issued{})) {
+		t.Errorf("recorded %v, want %v", stats.issued, want)
 	}
 }

@@ -23,7 +23,6 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/tools/cache"
 )
 
 // recentCreateTTL bounds how long a created Certificate stands in for the
@@ -92,10 +91,7 @@ func (r *recentCreates) lookup(key types.NamespacedName, owner metav1.Object, no
 // seen is the Certificate informer's handler: once the cache shows a
 // Certificate, or its deletion, the cache is the truth again.
 func (r *recentCreates) seen(obj interface{}) {
-	if tombstone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tombstone.Obj
-	}
-	if cert, ok := obj.(*cmv1.Certificate); ok {
+	if cert, ok := unwrap[*cmv1.Certificate](obj); ok {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		delete(r.entries, types.NamespacedName{Namespace: cert.Namespace, Name: cert.Name})

@@ -14,8 +14,8 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// +k8s:deepcopy-gen=package
-
-// Package config holds the typed form of the config-certmanager ConfigMap,
-// its strict parser, and the store that hot-reloads it.
+// Package config is the reconciler's view of config-certmanager: the store
+// that hot-reloads it and hands each reconcile the last valid config, or why
+// the newest one was rejected. The schema and its parser are
+// pkg/issuerconfig, shared with the webhook and the plugin.
 package config

@@ -22,16 +22,17 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"knative.dev/pkg/configmap"
+
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 )
 
 type cfgKey struct{}
 
 // Config is what the reconciler sees of config-certmanager for one reconcile.
-// +k8s:deepcopy-gen=false
 type Config struct {
 	// CertManager is the last valid config-certmanager, or nil while none
 	// has been seen.
-	CertManager *CertManagerConfig
+	CertManager *issuerconfig.CertManagerConfig
 	// LoadError is why the newest config-certmanager was rejected, if it was.
 	LoadError error
 }
@@ -51,7 +52,6 @@ func ToContext(ctx context.Context, c *Config) context.Context {
 // good config and logs the error. Unlike knative's UntypedStore on its own,
 // an invalid FIRST config does not exit the process: the reconciler reports
 // the error on every affected certificate until the ConfigMap is fixed.
-// +k8s:deepcopy-gen=false
 type Store struct {
 	*configmap.UntypedStore
 	loadError atomic.Pointer[error]
@@ -64,7 +64,7 @@ func NewStore(logger configmap.Logger, onAfterStore ...func(name string, value i
 	s.UntypedStore = configmap.NewUntypedStore(
 		"certmanager",
 		nonFatalLogger{logger},
-		configmap.Constructors{CertManagerConfigName: s.parse},
+		configmap.Constructors{issuerconfig.CertManagerConfigName: s.parse},
 		onAfterStore...,
 	)
 	return s
@@ -72,8 +72,8 @@ func NewStore(logger configmap.Logger, onAfterStore ...func(name string, value i
 
 // parse wraps the parser to remember the newest error, which the store
 // itself only logs.
-func (s *Store) parse(cm *corev1.ConfigMap) (*CertManagerConfig, error) {
-	cfg, err := NewCertManagerConfigFromConfigMap(cm)
+func (s *Store) parse(cm *corev1.ConfigMap) (*issuerconfig.CertManagerConfig, error) {
+	cfg, err := issuerconfig.NewCertManagerConfigFromConfigMap(cm)
 	if err != nil {
 		s.loadError.Store(&err)
 	} else {
@@ -85,7 +85,7 @@ func (s *Store) parse(cm *corev1.ConfigMap) (*CertManagerConfig, error) {
 // Load returns the current Config.
 func (s *Store) Load() *Config {
 	cfg := &Config{}
-	if cm, ok := s.UntypedLoad(CertManagerConfigName).(*CertManagerConfig); ok {
+	if cm, ok := s.UntypedLoad(issuerconfig.CertManagerConfigName).(*issuerconfig.CertManagerConfig); ok {
 		cfg.CertManager = cm
 	}
 	if err := s.loadError.Load(); err != nil {

@@ -21,8 +21,16 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	logtesting "knative.dev/pkg/logging/testing"
+
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 )
+
+func configMap(data map[string]string) *corev1.ConfigMap {
+	return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: issuerconfig.CertManagerConfigName, Namespace: "knative-serving"}, Data: data}
+}
 
 func TestStoreHotReload(t *testing.T) {
 	var stored []string

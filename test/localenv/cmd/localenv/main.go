@@ -63,7 +63,7 @@ func up(args []string) error {
 		assets         = fs.String("assets", "", "directory with etcd and kube-apiserver (default $KUBEBUILDER_ASSETS, else the output of hack/build-localenv-tools.sh)")
 		workDir        = fs.String("work-dir", filepath.Join(wd, ".localenv"), "directory for kubeconfigs, logs/ and the ready file")
 		kubeconfigOut  = fs.String("kubeconfig-out", "", "where to write the admin kubeconfig (default <work-dir>/kubeconfig)")
-		configDir      = fs.String("config-dir", "", "directory of YAML to apply (default <repo>/config if it exists; \"none\" to skip)")
+		configDir      = fs.String("config-dir", "", "the repository's config/: applied but for optional/, whose self-signed CA chain is applied with the issuers (default <repo>/config)")
 		runController  = fs.String("run-controller", "", "controller binary to run as a child process (impersonating its ServiceAccount)")
 		runWebhook     = fs.String("run-webhook", "", "webhook binary to run as a child process (impersonating its ServiceAccount), reached by the apiserver through the egress proxy")
 		exitWithParent = fs.Bool("exit-with-parent", false, "shut down when the parent process dies (for scripts)")
@@ -71,7 +71,7 @@ func up(args []string) error {
 		deferCM        = fs.Bool("defer-cert-manager", false, "start without cert-manager's CRDs, controllers and issuers; SIGUSR1 installs them (see README)")
 		serving        = fs.Bool("serving", false, "run Knative Serving's controller too, with Serving's CRDs and ConfigMaps, TLS for external domains and a minimal KIngress implementation (see README)")
 		servingBin     = fs.String("serving-controller", "", "Serving's controller binary (default: the output of hack/build-localenv-tools.sh --serving); implies --serving")
-		servingClass   = fs.String("serving-certificate-class", localenv.NetCertManagerCertificateClass, "config-network certificate-class with --serving")
+		servingClass   = fs.String("serving-certificate-class", localenv.CertificateClass, "config-network certificate-class with --serving")
 	)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: localenv [up] [flags] [-- controller args...]\n\n")
@@ -86,19 +86,6 @@ func up(args []string) error {
 		if os.Getppid() == 1 {
 			return fmt.Errorf("parent already gone")
 		}
-	}
-
-	if *configDir == "" {
-		if root, err := localenv.RepoRoot(); err == nil {
-			if st, err := os.Stat(filepath.Join(root, "config")); err == nil && st.IsDir() {
-				*configDir = filepath.Join(root, "config")
-			}
-		}
-	} else if *configDir == "none" {
-		*configDir = ""
-	}
-	if *configDir == "" {
-		fmt.Fprintln(os.Stderr, "localenv: WARNING: no config directory; the controller's RBAC and config-certmanager are not applied")
 	}
 
 	if err := os.MkdirAll(*workDir, 0o755); err != nil {

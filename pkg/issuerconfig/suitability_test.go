@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package config
+package issuerconfig
 
 import (
 	"errors"
@@ -29,7 +29,7 @@ import (
 func TestCheckIssuerSuits(t *testing.T) {
 	acme := &cmv1.IssuerSpec{IssuerConfig: cmv1.IssuerConfig{ACME: &cmacme.ACMEIssuer{Server: "https://acme.example/dir"}}}
 	ca := &cmv1.IssuerSpec{IssuerConfig: cmv1.IssuerConfig{CA: &cmv1.CAIssuer{SecretName: "ca"}}}
-	ref := cmmeta.IssuerReference{Name: "letsencrypt", Kind: ClusterIssuerKind}
+	ref := cmmeta.IssuerReference{Name: "letsencrypt", Kind: cmv1.ClusterIssuerKind}
 
 	tests := []struct {
 		name    string

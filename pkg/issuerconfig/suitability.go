@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package config
+package issuerconfig
 
 import (
 	"fmt"
@@ -50,7 +50,7 @@ type UnsuitableIssuerError struct {
 }
 
 func (e *UnsuitableIssuerError) Error() string {
-	return fmt.Sprintf("%s: %s %q is an ACME issuer; %s", e.Key, refKind(e.Ref), e.Ref.Name, e.Reason)
+	return fmt.Sprintf("%s: %s %q is an ACME issuer; %s", e.Key, Kind(e.Ref), e.Ref.Name, e.Reason)
 }
 
 // CheckIssuerSuits returns an *UnsuitableIssuerError when the issuer spec
@@ -71,12 +71,4 @@ func CheckIssuerSuits(key string, ref cmmeta.IssuerReference, spec *cmv1.IssuerS
 			Reason: "ACME cannot sign the system-internal SANs (kn-routing, kn-user-<namespace>, data-plane.knative.dev); use a CA or self-signed issuer"}
 	}
 	return nil
-}
-
-// refKind spells the kind a reference resolves to; an empty kind means Issuer.
-func refKind(ref cmmeta.IssuerReference) string {
-	if ref.Kind == "" {
-		return IssuerKind
-	}
-	return ref.Kind
 }

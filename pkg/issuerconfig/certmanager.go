@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package config
+package issuerconfig
 
 import (
 	"errors"
@@ -22,6 +22,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cert-manager/cert-manager/pkg/apis/certmanager"
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
@@ -44,18 +46,9 @@ const (
 	// exampleKey holds documentation only, as in every Knative ConfigMap.
 	exampleKey = "_example"
 
-	// DefaultIssuerName is the issuer both Knative Serving and the archived
-	// net-certmanager fall back to when a key is missing.
+	// DefaultIssuerName is the ClusterIssuer both Knative Serving and the
+	// archived net-certmanager fall back to when a key is missing.
 	DefaultIssuerName = "knative-selfsigned-issuer"
-	// DefaultIssuerKind is the kind of the default issuer.
-	DefaultIssuerKind = "ClusterIssuer"
-
-	// CertManagerGroup is the API group of cert-manager's own issuers.
-	CertManagerGroup = "cert-manager.io"
-	// IssuerKind is cert-manager's namespaced issuer kind.
-	IssuerKind = "Issuer"
-	// ClusterIssuerKind is cert-manager's cluster-scoped issuer kind.
-	ClusterIssuerKind = "ClusterIssuer"
 )
 
 // knownKeys lists the data keys config-certmanager may hold, in a stable order
@@ -75,7 +68,7 @@ type CertManagerConfig struct {
 
 // DefaultIssuerRef returns the reference a missing key stands for.
 func DefaultIssuerRef() cmmeta.IssuerReference {
-	return cmmeta.IssuerReference{Name: DefaultIssuerName, Kind: DefaultIssuerKind}
+	return cmmeta.IssuerReference{Name: DefaultIssuerName, Kind: cmv1.ClusterIssuerKind}
 }
 
 // NewCertManagerConfigFromConfigMap parses config-certmanager strictly: an
@@ -144,17 +137,16 @@ func ValidateIssuerRef(ref cmmeta.IssuerReference) error {
 	if strings.TrimSpace(ref.Name) == "" {
 		return errors.New("name must not be empty")
 	}
-	// Another group is an external issuer, whose kinds are its own business.
-	if ref.Group != "" && ref.Group != CertManagerGroup {
+	if IsExternal(ref) {
 		return nil
 	}
 	switch ref.Kind {
 	// An empty kind keeps cert-manager's meaning: an Issuer in the certificate's namespace.
-	case "", IssuerKind, ClusterIssuerKind:
+	case "", cmv1.IssuerKind, cmv1.ClusterIssuerKind:
 		return nil
 	default:
 		return fmt.Errorf("kind %q is not an issuer kind of group %s; use %s or %s, or set group for an external issuer",
-			ref.Kind, CertManagerGroup, IssuerKind, ClusterIssuerKind)
+			ref.Kind, certmanager.GroupName, cmv1.IssuerKind, cmv1.ClusterIssuerKind)
 	}
 }
 

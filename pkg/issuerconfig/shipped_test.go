@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package config
+package issuerconfig
 
 import (
 	"testing"
@@ -25,11 +25,12 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// TestShippedConfigMap reads config/300-config-certmanager.yaml (through the
-// testdata symlink, as Knative repositories do): it must hold exactly the
-// known keys and _example, its example checksum must be current (the
-// helper checks it; run hack/update-checksums.sh), and both the shipped
-// values and the documented example must pass the strict parser.
+// TestShippedConfigMap reads the optional config-certmanager under
+// config/optional/ (through the testdata symlink, as Knative repositories
+// do): it must hold exactly the known keys and _example, its example
+// checksum must be current (the helper checks it; run
+// hack/update-checksums.sh), and both the shipped values and the documented
+// example must pass the strict parser.
 func TestShippedConfigMap(t *testing.T) {
 	orig, example := cmtesting.ConfigMapsFromTestFile(t, CertManagerConfigName, knownKeys...)
 

@@ -1,0 +1,24 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package localenv runs a local, kubelet-less Kubernetes control plane for
+// developing and testing net-certmanager: etcd and kube-apiserver (envtest,
+// RBAC enforced), the Knative Certificate and cert-manager CRDs, cert-manager's
+// controllers and a Pebble ACME server in-process, the repository's config/
+// with the self-signed CA chain of ClusterIssuers it ships as optional, and
+// optionally the webhook and controller binaries as child processes
+// impersonating their ServiceAccounts.
+package localenv
