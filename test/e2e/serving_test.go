@@ -107,6 +107,16 @@ func TestServing(t *testing.T) {
 			if who := certManagerCertificateCreators(t, env.auditLog, ns, host); len(who) != 1 || who[0] != controllerUser {
 				t.Errorf("the Certificate %s/%s was created by %v, want our controller only", ns, host, who)
 			}
+			// The controller runs as a process: the doctor finds no
+			// Deployment and takes the built-in default class.
+			checks := env.doctor(t)
+			for _, name := range []string{doctorClassCheck, doctorReconcilerCheck, doctorWebhookCheck} {
+				wantDoctor(t, checks, name, true, "")
+			}
+			// Alone on its class, ours says IssuerNotFound once and waits.
+			if n := stuck[controllerUser]; n > 3 {
+				t.Errorf("our controller wrote the stuck KCert %d times, want at most 3", n)
+			}
 			env.deleteDomainMapping(t, ns, host)
 		},
 	}, {
@@ -135,11 +145,45 @@ func TestServing(t *testing.T) {
 					t.Errorf("%s wrote the stuck KCert %d times in %v, want more than %d", who, stuck[who], fightWindow, fightMinWrites)
 				}
 			}
+			checks := env.doctor(t, "--certificate-class", class)
+			wantDoctor(t, checks, doctorClassCheck, true, "")
+			wantDoctor(t, checks, doctorReconcilerCheck, false, certclass.Env+"="+certclass.Default)
+			// Our controller on its default class, config-network still on
+			// Serving's: the handover is missing.
+			checks = env.doctor(t)
+			wantDoctor(t, checks, doctorClassCheck, false, fmt.Sprintf(`{"data":{"%s":"%s"}}`, netcfg.DefaultCertificateClassKey, certclass.Default))
 			// End the fight before the next step.
 			if err := env.c.net.NetworkingV1alpha1().Certificates(ns).Delete(context.Background(), "stuck", metav1.DeleteOptions{}); err != nil {
 				t.Error("delete the stuck KCert:", err)
 			}
 			env.deleteDomainMapping(t, ns, host)
+		},
+	}, {
+		// Last: it deletes our release, RBAC and webhook included.
+		name: "install and uninstall: our release leaves Serving's config-certmanager as it is",
+		run: func(t *testing.T) {
+			objs := releaseObjects(t)
+			for _, u := range objs {
+				if u.GetKind() == "ConfigMap" && u.GetName() == configName {
+					t.Fatalf("the release holds %s/%s: applying it resets Serving's, deleting it deletes Serving's", u.GetNamespace(), configName)
+				}
+			}
+			before := env.configCertManager(t)
+			if before.Data["issuerRef"] == "" {
+				t.Fatalf("config-certmanager is not customised: %v", before.Data)
+			}
+			env.applyRelease(t, objs)
+			env.checkConfigUnchanged(t, "after applying the release", before)
+			// Our webhook validates Serving's config-certmanager.
+			err := env.c.updateConfigData(context.Background(), map[string]string{"issuerRef": "nmae: x\n"}, nil)
+			want := denied + `invalid config-certmanager: issuerRef: not a {name, kind, group} object: error unmarshaling JSON: while decoding JSON: json: unknown field "nmae"`
+			if err == nil || err.Error() != want {
+				t.Errorf("invalid update of Serving's config-certmanager: error %v, want %s", err, want)
+			}
+			wantDoctor(t, env.doctor(t), doctorWebhookCheck, true, "")
+			env.deleteRelease(t, objs)
+			env.checkConfigUnchanged(t, "after deleting the release", before)
+			wantDoctor(t, env.doctor(t), doctorWebhookCheck, false, "kubectl apply --server-side -f net-certmanager.yaml")
 		},
 	}}
 	for _, s := range steps {
