@@ -131,26 +131,37 @@ func (s *servingEnv) domainMapping(t *testing.T, ns string) string {
 	return host
 }
 
-// waitDomainMapping polls a DomainMapping until done says so.
-func (s *servingEnv) waitDomainMapping(t *testing.T, ns, name, what string, done func(*unstructured.Unstructured) bool) *unstructured.Unstructured {
+// waitObject polls get until done says so, and fails the test saying what it
+// waited for and the last status seen otherwise.
+func waitObject[T any](t *testing.T, what string, get func(context.Context) (T, error), done func(T) bool, status func(T) any) T {
 	t.Helper()
-	var last *unstructured.Unstructured
+	var last T
+	seen := false
 	err := wait.PollUntilContextTimeout(context.Background(), pollInterval, readyTimeout, true, func(ctx context.Context) (bool, error) {
-		u, err := s.dyn.Resource(domainMappingGVR).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+		obj, err := get(ctx)
 		if err != nil {
 			return false, nil
 		}
-		last = u
-		return done(u), nil
+		last, seen = obj, true
+		return done(obj), nil
 	})
 	if err != nil {
 		var st any
-		if last != nil {
-			st = last.Object["status"]
+		if seen {
+			st = status(last)
 		}
-		t.Fatalf("DomainMapping %s/%s never became %s; last status: %v", ns, name, what, st)
+		t.Fatalf("%s; last status: %+v", what, st)
 	}
 	return last
+}
+
+// waitDomainMapping polls a DomainMapping until done says so.
+func (s *servingEnv) waitDomainMapping(t *testing.T, ns, name, what string, done func(*unstructured.Unstructured) bool) *unstructured.Unstructured {
+	t.Helper()
+	return waitObject(t, fmt.Sprintf("DomainMapping %s/%s never became %s", ns, name, what),
+		func(ctx context.Context) (*unstructured.Unstructured, error) {
+			return s.dyn.Resource(domainMappingGVR).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+		}, done, func(u *unstructured.Unstructured) any { return u.Object["status"] })
 }
 
 // condition returns the status and reason of a condition of an
@@ -171,23 +182,10 @@ func condition(u *unstructured.Unstructured, condType string) (string, string) {
 // waitKIngress polls a KIngress until done says so.
 func (s *servingEnv) waitKIngress(t *testing.T, ns, name, what string, done func(*v1alpha1.Ingress) bool) *v1alpha1.Ingress {
 	t.Helper()
-	var last *v1alpha1.Ingress
-	err := wait.PollUntilContextTimeout(context.Background(), pollInterval, readyTimeout, true, func(ctx context.Context) (bool, error) {
-		ing, err := s.c.net.NetworkingV1alpha1().Ingresses(ns).Get(ctx, name, metav1.GetOptions{})
-		if err != nil {
-			return false, nil
-		}
-		last = ing
-		return done(ing), nil
-	})
-	if err != nil {
-		var st any
-		if last != nil {
-			st = last.Status
-		}
-		t.Fatalf("KIngress %s/%s never became %s; last status: %+v", ns, name, what, st)
-	}
-	return last
+	return waitObject(t, fmt.Sprintf("KIngress %s/%s never became %s", ns, name, what),
+		func(ctx context.Context) (*v1alpha1.Ingress, error) {
+			return s.c.net.NetworkingV1alpha1().Ingresses(ns).Get(ctx, name, metav1.GetOptions{})
+		}, done, func(ing *v1alpha1.Ingress) any { return ing.Status })
 }
 
 // stop ends a controller process started by startController (before the
