@@ -63,10 +63,22 @@ trap 'exit 130' INT TERM
 step "etcd and kube-apiserver (built from Go modules, cached)"
 ASSETS="$(./hack/build-localenv-tools.sh)"
 
-step "localenv, controller and webhook binaries"
+step "Knative Serving's controller, for the Serving tests (built from its Go module, cached)"
+SERVING_CONTROLLER="$(./hack/build-localenv-tools.sh --serving | tail -n1)"
+
+step "localenv, controller, webhook and kn-certmanager binaries"
 (cd test/localenv && GOFLAGS=-mod=mod GOWORK=off go build -o "${BIN_DIR}/localenv" ./cmd/localenv)
 go build -o "${BIN_DIR}/controller" ./cmd/controller
 go build -o "${BIN_DIR}/webhook" ./cmd/webhook
+go build -o "${BIN_DIR}/kn-certmanager" ./cmd/kn-certmanager
+
+# The install and uninstall test applies the release; hack/test.sh renders
+# it before and passes it in RELEASE_YAML.
+if [[ -z "${RELEASE_YAML:-}" ]]; then
+  step "hack/release.sh (offline render of config/ with ko, for the install test)"
+  OUTPUT_DIR="${WORK_DIR}/release" ./hack/release.sh
+  RELEASE_YAML="${WORK_DIR}/release/net-certmanager.yaml"
+fi
 
 step "starting localenv"
 "${BIN_DIR}/localenv" up --assets "${ASSETS}" --work-dir "${WORK_DIR}" --exit-with-parent \
@@ -85,6 +97,9 @@ done
 cat "${WORK_DIR}/localenv.out"
 
 step "e2e and conformance suites"
-# The operations tests (ops_test.go) start environments and controllers of their own.
+# The operations tests (ops_test.go) and the Serving tests (serving_test.go)
+# start environments and controllers of their own.
 go test -tags e2e -count=1 -timeout 30m -v "$@" ./test/e2e/... -args -kubeconfig "${WORK_DIR}/kubeconfig" \
-  -localenv-binary "${BIN_DIR}/localenv" -controller-binary "${BIN_DIR}/controller" -localenv-assets "${ASSETS}"
+  -localenv-binary "${BIN_DIR}/localenv" -controller-binary "${BIN_DIR}/controller" -localenv-assets "${ASSETS}" \
+  -webhook-binary "${BIN_DIR}/webhook" -serving-controller-binary "${SERVING_CONTROLLER}" \
+  -kn-certmanager-binary "${BIN_DIR}/kn-certmanager" -release-yaml "${RELEASE_YAML}"

@@ -27,10 +27,18 @@
 # then creates one demo KCert of each certificate type, waits until they are
 # Ready and prints them. Everything stays up until Ctrl-C.
 #
-# Usage:
-#   hack/local-up.sh [--no-demo] [--no-controller] [--work-dir DIR]
+# With --serving, Knative Serving's real controller runs too (built from its
+# Go module once, ~8.5 min on 2 cores), with Serving's CRDs and ConfigMaps,
+# TLS for external domains on, config-network pointing at our certificate
+# class and a minimal KIngress implementation on loopback; the demo is then a
+# DomainMapping of a plain Service, Ready with an https URL, and a request to
+# it through the minimal ingress.
 #
-#   --no-demo        do not create the demo KCerts
+# Usage:
+#   hack/local-up.sh [--serving] [--no-demo] [--no-controller] [--work-dir DIR]
+#
+#   --serving        run Knative Serving's controller too (see above)
+#   --no-demo        do not create the demo KCerts (or DomainMapping)
 #   --no-controller  do not start the controller or the webhook (run the
 #                    controller yourself with the printed controller kubeconfig)
 #   --work-dir DIR   kubeconfigs, logs and binaries (default <repo>/.localenv,
@@ -66,9 +74,11 @@ usage() {
 
 DEMO=1
 CONTROLLER=1
+SERVING=0
 WORK_DIR="${REPO_ROOT}/.localenv"
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --serving) SERVING=1 ;;
     --no-demo) DEMO=0 ;;
     --no-controller) CONTROLLER=0 ;;
     --work-dir)
@@ -132,6 +142,14 @@ log "etcd and kube-apiserver: hack/build-localenv-tools.sh"
 ASSETS="$("${REPO_ROOT}/hack/build-localenv-tools.sh" | tail -n1)"
 [[ -x "${ASSETS}/etcd" && -x "${ASSETS}/kube-apiserver" ]] || die "no binaries in ${ASSETS}"
 
+SERVING_FLAGS=()
+if [[ "${SERVING}" == 1 ]]; then
+  log "Knative Serving's controller: hack/build-localenv-tools.sh --serving"
+  SERVING_CONTROLLER="$("${REPO_ROOT}/hack/build-localenv-tools.sh" --serving | tail -n1)"
+  [[ -x "${SERVING_CONTROLLER}" ]] || die "no Serving controller at ${SERVING_CONTROLLER}"
+  SERVING_FLAGS=(--serving-controller "${SERVING_CONTROLLER}")
+fi
+
 # 2. localenv: a nested module, so -mod=mod and no workspace. go build is
 # incremental; a cold build (cert-manager, Pebble, envtest) takes ~7 min.
 if [[ ! -x "${BIN_DIR}/localenv" ]]; then
@@ -154,7 +172,7 @@ OUT="${WORK_DIR}/localenv.out"
 : >"${OUT}"
 log "starting localenv..."
 "${BIN_DIR}/localenv" up --assets "${ASSETS}" --work-dir "${WORK_DIR}" \
-  --exit-with-parent "${CONTROLLER_FLAGS[@]}" >"${OUT}" &
+  --exit-with-parent "${CONTROLLER_FLAGS[@]}" "${SERVING_FLAGS[@]}" >"${OUT}" &
 LOCALENV_PID=$!
 
 for _ in $(seq 1 600); do
@@ -169,7 +187,14 @@ KUBECONFIG_PATH="${WORK_DIR}/kubeconfig"
 log "localenv is ready"
 
 # 5. The demo.
-if [[ "${DEMO}" == 1 ]]; then
+if [[ "${DEMO}" == 1 && "${SERVING}" == 1 ]]; then
+  log "creating the demo DomainMapping..."
+  if ! "${BIN_DIR}/localenv" demo --serving --kubeconfig "${KUBECONFIG_PATH}" --timeout 2m; then
+    log "the demo DomainMapping did not work out; last Serving controller log lines:"
+    tail -n 20 "${WORK_DIR}/logs/serving-controller.log" >&2 || true
+    die "demo failed (logs in ${WORK_DIR}/logs)"
+  fi
+elif [[ "${DEMO}" == 1 ]]; then
   log "creating the demo KCerts..."
   if ! "${BIN_DIR}/localenv" demo --kubeconfig "${KUBECONFIG_PATH}" --timeout 2m; then
     log "the demo KCerts did not all become Ready; last controller log lines:"
@@ -187,8 +212,16 @@ net-certmanager is running locally. Use it with:
 Controller kubeconfig: ${WORK_DIR}/kubeconfig-controller
 Webhook kubeconfig: ${WORK_DIR}/kubeconfig-webhook (config-certmanager changes are validated)
 Logs: ${WORK_DIR}/logs/
-Press Ctrl-C to stop.
 EOF
+if [[ "${SERVING}" == 1 ]]; then
+  cat >&2 <<EOF
+Knative Serving's controller runs too (log ${WORK_DIR}/logs/serving-controller.log); more
+DomainMappings over https: '${BIN_DIR}/localenv demo --serving --kubeconfig ${KUBECONFIG_PATH}'.
+The minimal ingress listens on https://$(cat "${WORK_DIR}/ingress-https-address") (it routes by Host);
+the audit log of Certificate writes is ${WORK_DIR}/logs/audit.log.
+EOF
+fi
+echo "Press Ctrl-C to stop." >&2
 
 # Wait for Ctrl-C (the INT trap), or for localenv to end by itself.
 set +e

@@ -74,7 +74,7 @@ step "hack/release.sh (offline render of config/ with ko; cold: builds ko)"
 OUTPUT_DIR="${COVER_DIR}/release" ./hack/release.sh
 
 step "e2e and conformance suites on a fresh localenv"
-./hack/e2e-local.sh
+RELEASE_YAML="${COVER_DIR}/release/net-certmanager.yaml" ./hack/e2e-local.sh
 
 step "scale harness at N=50 on a fresh localenv (the zero-writes check is a gate; timings are not)"
 (cd test/scale && GOFLAGS=-mod=mod GOWORK=off go vet ./... && GOFLAGS=-mod=mod GOWORK=off go test -count=1 ./...)

@@ -77,10 +77,10 @@ func needOpsEnv(t *testing.T) {
 	}
 }
 
-// startOpsEnv starts localenv (with cert-manager deferred if asked) and
-// waits until it is up. Everything it started is stopped at the end of the
-// test, and dies with the test binary if that is killed.
-func startOpsEnv(t *testing.T, deferCertManager bool) *opsEnv {
+// startOpsEnv starts localenv (with cert-manager deferred if asked, and
+// extra flags) and waits until it is up. Everything it started is stopped at
+// the end of the test, and dies with the test binary if that is killed.
+func startOpsEnv(t *testing.T, deferCertManager bool, extra ...string) *opsEnv {
 	t.Helper()
 	needOpsEnv(t)
 	dir := t.TempDir()
@@ -91,6 +91,7 @@ func startOpsEnv(t *testing.T, deferCertManager bool) *opsEnv {
 	if deferCertManager {
 		args = append(args, "--defer-cert-manager")
 	}
+	args = append(args, extra...)
 	e := &opsEnv{t: t, dir: dir, launcher: childproc.NewLauncher(), ctrlKubeconfig: filepath.Join(dir, "kubeconfig-controller")}
 	out, err := os.Create(filepath.Join(dir, "localenv.out"))
 	if err != nil {

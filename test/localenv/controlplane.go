@@ -73,6 +73,13 @@ func (e *Env) startControlPlane() error {
 		}
 		api.Configure().Set("egress-selector-config-file", egressFile)
 	}
+	if e.Serving != nil {
+		servingCRDs, err := e.Serving.configureControlPlane(api, runDir)
+		if err != nil {
+			return err
+		}
+		crds = append(crds, servingCRDs...)
+	}
 	e.testEnv = &envtest.Environment{
 		ControlPlane: envtest.ControlPlane{
 			APIServer: api,

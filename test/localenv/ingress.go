@@ -261,7 +261,7 @@ func (li *localIngress) certificate(hello *tls.ClientHelloInfo) (*tls.Certificat
 	}
 	cert, err := tls.X509KeyPair(sec.Data[corev1.TLSCertKey], sec.Data[corev1.TLSPrivateKeyKey])
 	if err != nil {
-		return nil, fmt.Errorf("Secret %s: %w", ref, err)
+		return nil, fmt.Errorf("secret %s: %w", ref, err)
 	}
 	return &cert, nil
 }

@@ -109,6 +109,8 @@ type Options struct {
 	// DeferCertManager starts without cert-manager: no cert-manager CRDs,
 	// controllers, Pebble or issuers until InstallCertManager is called.
 	DeferCertManager bool
+	// Serving, if set, runs Knative Serving's controller too (serving.go).
+	Serving *ServingOptions
 }
 
 // withDefaults fills in the defaults documented on Options.
@@ -177,6 +179,8 @@ type Env struct {
 	// ControllerProbesPort and ControllerMetricsPort are the controller
 	// child's health probe and Prometheus ports on loopback.
 	ControllerProbesPort, ControllerMetricsPort int
+	// Serving is set when Options.Serving is.
+	Serving *ServingEnv
 
 	opts       Options
 	ownWorkDir bool
@@ -225,6 +229,11 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 	if err := e.startLogging(); err != nil {
 		return nil, err
 	}
+	if e.opts.Serving != nil {
+		if err := e.prepareServing(); err != nil {
+			return nil, err
+		}
+	}
 	if err := e.startAPI(ctx); err != nil {
 		return nil, err
 	}
@@ -236,6 +245,11 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 		}
 		if e.opts.WebhookBinary != "" {
 			if err := e.startWebhook(ctx); err != nil {
+				return nil, err
+			}
+		}
+		if e.Serving != nil {
+			if err := e.startServing(ctx); err != nil {
 				return nil, err
 			}
 		}
@@ -319,11 +333,15 @@ func (e *Env) startAPI(ctx context.Context) error {
 	e.ap.applyWebhooks = e.opts.WebhookBinary != ""
 
 	// Namespaces and Knative ConfigMaps (config-certmanager, as Serving has
-	// it), then config/.
+	// it: Serving's own with Serving), then config/.
 	if err := e.ap.applyYAML(ctx, "localenv-bootstrap", bootstrapYAML()); err != nil {
 		return err
 	}
-	if err := e.ap.applyOptionalFile(ctx, e.opts.ConfigDir, ConfigCertManagerFile); err != nil {
+	if e.Serving != nil {
+		if err := e.applyServingCore(ctx, e.ap); err != nil {
+			return err
+		}
+	} else if err := e.ap.applyOptionalFile(ctx, e.opts.ConfigDir, ConfigCertManagerFile); err != nil {
 		return err
 	}
 	n, skipped, err := e.ap.applyDir(ctx, e.opts.ConfigDir)
@@ -360,6 +378,9 @@ func (e *Env) stop() error {
 		errs = append(errs, err)
 	}
 	if err := e.stopChild("controller", e.controller); err != nil {
+		errs = append(errs, err)
+	}
+	if err := e.stopServing(); err != nil {
 		errs = append(errs, err)
 	}
 	if e.certMgr != nil {

@@ -41,13 +41,7 @@ const (
 // cache does not hold it.
 func moduleDir(module string) (string, error) {
 	if version := builtVersion(module); version != "" {
-		if cache := goModCache(); cache != "" {
-			dir := filepath.Join(cache, escapePath(module)+"@"+escapePath(version))
-			if _, err := os.Stat(dir); err == nil {
-				return dir, nil
-			}
-		}
-		return goModDownload(module + "@" + version)
+		return moduleDirAt(module, version)
 	}
 	// Test binaries may carry no dependency list: ask the go command in this
 	// source directory.
@@ -67,6 +61,18 @@ func moduleDir(module string) (string, error) {
 		return goModDownloadIn(filepath.Dir(file), module)
 	}
 	return dir, nil
+}
+
+// moduleDirAt returns the module-cache directory of module@version,
+// downloading it if the cache does not hold it.
+func moduleDirAt(module, version string) (string, error) {
+	if cache := goModCache(); cache != "" {
+		dir := filepath.Join(cache, escapePath(module)+"@"+escapePath(version))
+		if _, err := os.Stat(dir); err == nil {
+			return dir, nil
+		}
+	}
+	return goModDownload(module + "@" + version)
 }
 
 func builtVersion(module string) string {

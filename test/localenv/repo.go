@@ -33,19 +33,29 @@ func DefaultAssetsDir() (string, error) {
 	if d := os.Getenv("KUBEBUILDER_ASSETS"); d != "" {
 		return d, nil
 	}
-	root, err := RepoRoot()
+	dir, err := runToolsScript()
 	if err != nil {
 		return "", fmt.Errorf("no --assets / KUBEBUILDER_ASSETS: %w", err)
 	}
-	cmd := exec.Command(filepath.Join(root, "hack", "build-localenv-tools.sh"))
+	return dir, nil
+}
+
+// runToolsScript runs the repository's hack/build-localenv-tools.sh with
+// args, its progress on stderr, and returns its last output line.
+func runToolsScript(args ...string) (string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", fmt.Errorf("running hack/build-localenv-tools.sh %v: %w", args, err)
+	}
+	cmd := exec.Command(filepath.Join(root, "hack", "build-localenv-tools.sh"), args...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("hack/build-localenv-tools.sh: %w", err)
+		return "", fmt.Errorf("hack/build-localenv-tools.sh %v: %w", args, err)
 	}
 	lines := splitLines(string(out))
 	if len(lines) == 0 {
-		return "", errors.New("hack/build-localenv-tools.sh printed nothing")
+		return "", fmt.Errorf("hack/build-localenv-tools.sh %v printed nothing", args)
 	}
 	return lines[len(lines)-1], nil
 }

@@ -69,6 +69,9 @@ func up(args []string) error {
 		exitWithParent = fs.Bool("exit-with-parent", false, "shut down when the parent process dies (for scripts)")
 		timeout        = fs.Duration("timeout", 2*time.Minute, "timeout of each start-up step")
 		deferCM        = fs.Bool("defer-cert-manager", false, "start without cert-manager's CRDs, controllers and issuers; SIGUSR1 installs them (see README)")
+		serving        = fs.Bool("serving", false, "run Knative Serving's controller too, with Serving's CRDs and ConfigMaps, TLS for external domains and a minimal KIngress implementation (see README)")
+		servingBin     = fs.String("serving-controller", "", "Serving's controller binary (default: the output of hack/build-localenv-tools.sh --serving); implies --serving")
+		servingClass   = fs.String("serving-certificate-class", localenv.CertificateClass, "config-network certificate-class with --serving")
 	)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: localenv [up] [flags] [-- controller args...]\n\n")
@@ -124,6 +127,9 @@ func up(args []string) error {
 		Timeout:          *timeout,
 		DeferCertManager: *deferCM,
 	}
+	if *serving || *servingBin != "" {
+		opts.Serving = &localenv.ServingOptions{ControllerBinary: *servingBin, CertificateClass: *servingClass}
+	}
 	if opts.AssetsDir == "" && os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		fmt.Fprintln(os.Stderr, "localenv: running hack/build-localenv-tools.sh for etcd and kube-apiserver...")
 	}
@@ -140,6 +146,13 @@ localenv is up. Logs: %s
 Press Ctrl-C to stop.
 `, env.LogDir, env.AdminKubeconfig, env.ControllerKubeconfig, localenv.ControllerUser,
 		localenv.SystemNamespace, env.ControllerKubeconfig)
+	if s := env.Serving; s != nil {
+		fmt.Fprintf(os.Stderr, `Knative Serving %s: controller pid %d (log %s/%s), kubeconfig %s
+  minimal ingress (class %s): http://%s https://%s
+  audit log (writes to Certificates and KIngresses): %s
+`, s.Version, s.ControllerPID, env.LogDir, localenv.ServingControllerLog, s.ControllerKubeconfig,
+			localenv.IngressClass, s.IngressHTTPAddr, s.IngressHTTPSAddr, s.AuditLog)
+	}
 	fmt.Printf("localenv: ready kubeconfig=%s controller-kubeconfig=%s\n", env.AdminKubeconfig, env.ControllerKubeconfig)
 	handleFaultSignals(ctx, env)
 
@@ -149,6 +162,8 @@ Press Ctrl-C to stop.
 		fmt.Fprintf(os.Stderr, "localenv: the controller exited; see %s/controller.log. Shutting down.\n", env.LogDir)
 	case <-env.WebhookExited():
 		fmt.Fprintf(os.Stderr, "localenv: the webhook exited; see %s/webhook.log. Shutting down.\n", env.LogDir)
+	case <-env.Serving.ControllerExited():
+		fmt.Fprintf(os.Stderr, "localenv: Serving's controller exited; see %s/%s. Shutting down.\n", env.LogDir, localenv.ServingControllerLog)
 	}
 	fmt.Fprintln(os.Stderr, "localenv: shutting down...")
 	if err := env.Stop(); err != nil {
@@ -165,6 +180,8 @@ func demo(args []string) error {
 		kubeconfig = fs.String("kubeconfig", filepath.Join(wd, ".localenv", "kubeconfig"), "admin kubeconfig of the local environment")
 		namespace  = fs.String("namespace", fmt.Sprintf("demo-%d", time.Now().Unix()), "namespace to create the demo KCerts in")
 		timeout    = fs.Duration("timeout", 2*time.Minute, "how long to wait for the KCerts to be Ready")
+		serving    = fs.Bool("serving", false, "instead, map a domain to the hello Service with a Serving DomainMapping and send a request to it over https (localenv up --serving)")
+		host       = fs.String("host", fmt.Sprintf("hello-%d.%s", time.Now().Unix(), localenv.DefaultServingDomain), "with --serving: the DomainMapping's domain")
 	)
 	_ = fs.Parse(args)
 	cfg, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
@@ -173,6 +190,14 @@ func demo(args []string) error {
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer cancel()
+	if *serving {
+		// The work directory is where the kubeconfig is.
+		addr, err := localenv.IngressHTTPSAddress(filepath.Dir(*kubeconfig))
+		if err != nil {
+			return err
+		}
+		return localenv.RunServingDemo(ctx, cfg, *host, addr, *timeout, os.Stdout)
+	}
 	return localenv.RunDemo(ctx, cfg, *namespace, *timeout, os.Stdout)
 }
 
