@@ -34,6 +34,7 @@ import (
 
 	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
+	networkingclient "knative.dev/networking/pkg/client/injection/client"
 	kcertinformer "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate"
 	kcertreconciler "knative.dev/networking/pkg/client/injection/reconciler/networking/v1alpha1/certificate"
 	netlisters "knative.dev/networking/pkg/client/listers/networking/v1alpha1"
@@ -135,14 +136,15 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	}
 
 	classFilter := pkgreconciler.AnnotationFilterFunc(networking.CertificateClassAnnotationKey, class, false)
-	impl := kcertreconciler.NewImpl(ctx, r, class, func(impl *controller.Impl) controller.Options {
+	writer := &statusWriter{reconciler: r, client: networkingclient.Get(ctx)}
+	impl := kcertreconciler.NewImpl(ctx, writer, class, func(impl *controller.Impl) controller.Options {
 		resync := func(string, interface{}) {
 			logger.Info("config-certmanager changed; resyncing every Certificate of class ", class)
 			impl.FilteredGlobalResync(classFilter, kcertInformer.Informer())
 		}
 		store := config.NewStore(logger.Named("config-store"), resync)
 		watchConfig(cmw, store)
-		return controller.Options{ConfigStore: store}
+		return skipGeneratedStatusUpdates(controller.Options{ConfigStore: store})
 	})
 	// The generated NewImpl ignores Options.Concurrency; Run reads this field.
 	if workers > 0 {
