@@ -224,15 +224,8 @@ func mustIndex(inf cache.SharedIndexInformer) cache.Indexer {
 	return inf.GetIndexer()
 }
 
-// The kinds of the owner chain, compared by group so that cert-manager's
-// Certificate and Knative's are never confused.
-var (
-	challengeKind          = acmev1.SchemeGroupVersion.WithKind("Challenge").GroupKind()
-	orderKind              = acmev1.SchemeGroupVersion.WithKind("Order").GroupKind()
-	certificateRequestKind = cmv1.SchemeGroupVersion.WithKind("CertificateRequest").GroupKind()
-	certificateKind        = cmv1.SchemeGroupVersion.WithKind("Certificate").GroupKind()
-	kcertKind              = v1alpha1.SchemeGroupVersion.WithKind("Certificate").GroupKind()
-)
+// kcertKind heads the owner chain, above cert-manager's kinds (resources).
+var kcertKind = v1alpha1.SchemeGroupVersion.WithKind("Certificate").GroupKind()
 
 // ownerChain walks controller references up from cert-manager's objects to
 // the KCert they were made for.
@@ -262,7 +255,7 @@ func (o *ownerChain) kcertOfSolverService(obj interface{}) (types.NamespacedName
 	if !ok {
 		return types.NamespacedName{}, false
 	}
-	ch, ok := controllerOf[*acmev1.Challenge](svc, challengeKind, o.challenges.Challenges(svc.Namespace).Get)
+	ch, ok := controllerOf[*acmev1.Challenge](svc, resources.ChallengeKind, o.challenges.Challenges(svc.Namespace).Get)
 	if !ok {
 		return types.NamespacedName{}, false
 	}
@@ -274,15 +267,15 @@ func (o *ownerChain) kcertOfChallenge(obj interface{}) (types.NamespacedName, bo
 	if !ok {
 		return types.NamespacedName{}, false
 	}
-	order, ok := controllerOf[*acmev1.Order](ch, orderKind, o.orders.Orders(ch.Namespace).Get)
+	order, ok := controllerOf[*acmev1.Order](ch, resources.OrderKind, o.orders.Orders(ch.Namespace).Get)
 	if !ok {
 		return types.NamespacedName{}, false
 	}
-	cr, ok := controllerOf[*cmv1.CertificateRequest](order, certificateRequestKind, o.certificateRequests.CertificateRequests(ch.Namespace).Get)
+	cr, ok := controllerOf[*cmv1.CertificateRequest](order, resources.CertificateRequestKind, o.certificateRequests.CertificateRequests(ch.Namespace).Get)
 	if !ok {
 		return types.NamespacedName{}, false
 	}
-	cert, ok := controllerOf[*cmv1.Certificate](cr, certificateKind, o.certificates.Certificates(ch.Namespace).Get)
+	cert, ok := controllerOf[*cmv1.Certificate](cr, resources.CertificateKind, o.certificates.Certificates(ch.Namespace).Get)
 	if !ok {
 		return types.NamespacedName{}, false
 	}
@@ -293,16 +286,17 @@ func (o *ownerChain) kcertOfChallenge(obj interface{}) (types.NamespacedName, bo
 	return types.NamespacedName{Namespace: kcert.Namespace, Name: kcert.Name}, true
 }
 
-// controllerOf fetches obj's controller if it is of the given kind and its
-// UID matches, so a recreated object of the same name is not mistaken for it.
+// controllerOf fetches obj's controller, from obj's namespace, if it is of
+// the given kind and controls obj (resources.IsControlledBy): a recreated
+// object of the same name is not mistaken for it.
 func controllerOf[T metav1.Object](obj metav1.Object, kind schema.GroupKind, get func(string) (T, error)) (T, bool) {
 	var zero T
-	ref := metav1.GetControllerOf(obj)
-	if ref == nil || schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind() != kind {
+	ref := metav1.GetControllerOfNoCopy(obj)
+	if ref == nil {
 		return zero, false
 	}
 	owner, err := get(ref.Name)
-	if err != nil || owner.GetUID() != ref.UID {
+	if err != nil || !resources.IsControlledBy(obj, owner, kind) {
 		return zero, false
 	}
 	return owner, true
