@@ -176,21 +176,12 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 		challenges:          challengeInformer.Lister(),
 		classFilter:         classFilter,
 	}
-	enqueue := func(find func(interface{}) (types.NamespacedName, bool)) func(interface{}) {
-		return func(obj interface{}) {
-			if key, ok := find(obj); ok {
-				impl.EnqueueKey(key)
-			}
-		}
-	}
-	// A Certificate of the KCert's name, ours or foreign: a foreign one's
-	// deletion must let the NotOwned KCert proceed.
-	certInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfCertificate)))
+	onCertificate, onChallenge, onSolverService := dependentHandlers(owners, impl.EnqueueKey)
+	certInformer.Informer().AddEventHandler(onCertificate)
 	// Once the cache shows a Certificate this replica created, it is the truth again.
 	certInformer.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: r.recent.seen, DeleteFunc: r.recent.seen})
-	// Challenges and their solver Services drive status.http01Challenges.
-	challengeInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfChallenge)))
-	serviceInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfSolverService)))
+	challengeInformer.Informer().AddEventHandler(onChallenge)
+	serviceInformer.Informer().AddEventHandler(onSolverService)
 
 	// A KCert waiting for a missing issuer proceeds when it appears; one
 	// whose issuer is deleted says so. Status updates of issuers are not
