@@ -148,6 +148,19 @@ func TestWorkers(t *testing.T) {
 	}
 }
 
+// testOwnerChain walks the owner chain over listers holding objects.
+func testOwnerChain(objects []runtime.Object) *ownerChain {
+	ls := rtesting.NewListers(objects, OwnerUIDIndexers)
+	return &ownerChain{
+		kcerts:              ls.GetKnativeCertificateLister(),
+		certificates:        ls.GetCertificateLister(),
+		certificateRequests: ls.GetCertificateRequestLister(),
+		orders:              ls.GetOrderLister(),
+		challenges:          ls.GetChallengeLister(),
+		classFilter:         pkgreconciler.AnnotationFilterFunc("networking.knative.dev/certificate.class", testClass, false),
+	}
+}
+
 func TestOwnerChain(t *testing.T) {
 	cert := cmCert(kcert(), externalIssuer)
 	chain := acmeChain(cert, acmev1.ACMEChallengeTypeHTTP01)
@@ -246,16 +259,7 @@ func TestOwnerChain(t *testing.T) {
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ls := rtesting.NewListers(tc.objects, OwnerUIDIndexers)
-			chain := &ownerChain{
-				kcerts:              ls.GetKnativeCertificateLister(),
-				certificates:        ls.GetCertificateLister(),
-				certificateRequests: ls.GetCertificateRequestLister(),
-				orders:              ls.GetOrderLister(),
-				challenges:          ls.GetChallengeLister(),
-				classFilter:         pkgreconciler.AnnotationFilterFunc("networking.knative.dev/certificate.class", testClass, false),
-			}
-			got, ok := tc.find(chain)(tc.obj)
+			got, ok := tc.find(testOwnerChain(tc.objects))(tc.obj)
 			if ok != tc.want || (ok && got != want) {
 				t.Errorf("found (%v, %v), want (%v, %v)", got, ok, want, tc.want)
 			}

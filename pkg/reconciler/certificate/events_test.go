@@ -28,10 +28,6 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/ptr"
-
-	pkgreconciler "knative.dev/pkg/reconciler"
-
-	rtesting "knative.dev/net-certmanager/pkg/reconciler/testing"
 )
 
 // informerEvent is one informer notification: an add (old nil), an update, or a
@@ -129,16 +125,7 @@ func TestOnlyRelevantChangesEnqueue(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			objects := append([]runtime.Object{kcert(), cert}, http01Chain...)
-			ls := rtesting.NewListers(objects, OwnerUIDIndexers)
-			owners := &ownerChain{
-				kcerts:              ls.GetKnativeCertificateLister(),
-				certificates:        ls.GetCertificateLister(),
-				certificateRequests: ls.GetCertificateRequestLister(),
-				orders:              ls.GetOrderLister(),
-				challenges:          ls.GetChallengeLister(),
-				classFilter:         pkgreconciler.AnnotationFilterFunc("networking.knative.dev/certificate.class", testClass, false),
-			}
+			owners := testOwnerChain(append([]runtime.Object{kcert(), cert}, http01Chain...))
 			var enqueued []types.NamespacedName
 			certificates, challenges, services := dependentHandlers(owners, func(key types.NamespacedName) {
 				enqueued = append(enqueued, key)

@@ -63,27 +63,19 @@ func setController(obj metav1.Object, kind schema.GroupKind, uid types.UID) {
 // withControllers makes every object of o controlled by the owner it is
 // listed under, so that o is the chain cert-manager builds.
 func withControllers(o owned) owned {
-	for uid, objs := range o.crs {
-		for _, obj := range objs {
-			setController(obj, CertificateKind, uid)
-		}
-	}
-	for uid, objs := range o.orders {
-		for _, obj := range objs {
-			setController(obj, CertificateRequestKind, uid)
-		}
-	}
-	for uid, objs := range o.chs {
-		for _, obj := range objs {
-			setController(obj, OrderKind, uid)
-		}
-	}
-	for uid, objs := range o.services {
-		for _, obj := range objs {
-			setController(obj, ChallengeKind, uid)
-		}
-	}
+	setControllers(o.crs, CertificateKind)
+	setControllers(o.orders, CertificateRequestKind)
+	setControllers(o.chs, OrderKind)
+	setControllers(o.services, ChallengeKind)
 	return o
+}
+
+func setControllers[T metav1.Object](byOwner map[types.UID][]T, kind schema.GroupKind) {
+	for uid, objs := range byOwner {
+		for _, obj := range objs {
+			setController(obj, kind, uid)
+		}
+	}
 }
 
 func ch(name string, typ acmev1.ACMEChallengeType, host string) *acmev1.Challenge {
