@@ -25,10 +25,17 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrs "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	clientgotesting "k8s.io/client-go/testing"
+	clocktesting "k8s.io/utils/clock/testing"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
+	fakenetworkingclient "knative.dev/networking/pkg/client/injection/client/fake"
+	kcertinformer "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate"
+	"knative.dev/pkg/configmap"
+	pkgreconciler "knative.dev/pkg/reconciler"
 	ktesting "knative.dev/pkg/reconciler/testing"
+	"knative.dev/pkg/system"
 
 	rtesting "knative.dev/net-certmanager/pkg/reconciler/testing"
 )
@@ -94,5 +101,38 @@ func TestIsKCertGone(t *testing.T) {
 				t.Errorf("isKCertGone(%v) = %t, want %t", tc.err, got, tc.want)
 			}
 		})
+	}
+}
+
+// The controller writes the status once, through statusWriter: a KCert
+// deleted while it is reconciled (in the cache, gone from the API server)
+// ends the reconcile cleanly.
+func TestControllerWritesStatusThroughStatusWriter(t *testing.T) {
+	ctx := setupContext(t)
+	w := &configmap.ManualWatcher{Namespace: system.Namespace()}
+	impl := newController(ctx, w, testClass, 0, clocktesting.NewFakePassiveClock(now))
+	w.OnChange(certManagerConfigMap(map[string]string{"issuerRef": "kind: ClusterIssuer\nname: ca"}))
+	if err := kcertinformer.Get(ctx).Informer().GetStore().Add(kcert()); err != nil {
+		t.Fatal(err)
+	}
+
+	leader, ok := impl.Reconciler.(pkgreconciler.LeaderAware)
+	if !ok {
+		t.Fatal("the controller's reconciler is not leader-aware")
+	}
+	if err := leader.Promote(pkgreconciler.UniversalBucket(), func(pkgreconciler.Bucket, types.NamespacedName) {}); err != nil {
+		t.Fatal(err)
+	}
+	if err := impl.Reconciler.Reconcile(ctx, testKey); err != nil {
+		t.Errorf("Reconcile of a KCert deleted meanwhile = %v, want nil", err)
+	}
+	var statusUpdates int
+	for _, a := range fakenetworkingclient.Get(ctx).Actions() {
+		if a.GetVerb() == "update" && a.GetSubresource() == "status" {
+			statusUpdates++
+		}
+	}
+	if statusUpdates != 1 {
+		t.Errorf("status updates = %d, want 1 (statusWriter's alone)", statusUpdates)
 	}
 }
