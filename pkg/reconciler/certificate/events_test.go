@@ -17,7 +17,10 @@ limitations under the License.
 package certificate
 
 import (
+	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	acmev1 "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -27,7 +30,17 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/cache"
+	clocktesting "k8s.io/utils/clock/testing"
 	"k8s.io/utils/ptr"
+
+	fakenetworkingclient "knative.dev/networking/pkg/client/injection/client/fake"
+	fakekubeclient "knative.dev/pkg/client/injection/kube/client/fake"
+	filteredinformerfactory "knative.dev/pkg/client/injection/kube/informers/factory/filtered"
+	"knative.dev/pkg/configmap"
+	ktesting "knative.dev/pkg/reconciler/testing"
+	"knative.dev/pkg/system"
+
+	fakecmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client/fake"
 )
 
 // informerEvent is one informer notification: an add (old nil), an update, or a
@@ -140,5 +153,93 @@ func TestOnlyRelevantChangesEnqueue(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The controller's informers reach its workqueue through these handlers:
+// once the caches hold an issuance's objects, a DNS-01 challenge's churn
+// queues nothing, and an HTTP-01 challenge's new token queues the KCert.
+func TestControllerEnqueuesOnlyRelevantChanges(t *testing.T) {
+	ctx, cancel, informers := ktesting.SetupFakeContextWithCancel(t, func(ctx context.Context) context.Context {
+		return filteredinformerfactory.WithSelectors(ctx, SolverServiceSelector)
+	})
+	defer cancel()
+	impl := newController(ctx, &configmap.ManualWatcher{Namespace: system.Namespace()}, testClass, 0, clocktesting.NewFakePassiveClock(now))
+
+	cert := cmCert(kcert(), externalIssuer)
+	http01Chain := acmeChain(cert, acmev1.ACMEChallengeTypeHTTP01)
+	cr, order, httpCh, solver := http01Chain[0].(*cmv1.CertificateRequest), http01Chain[1].(*acmev1.Order),
+		http01Chain[2].(*acmev1.Challenge), http01Chain[3].(*corev1.Service)
+	dnsCh := challenge(order, testName+"-1-123-2", acmev1.ACMEChallengeTypeDNS01, "www.example.com", "token-2")
+	cm := fakecmclient.Get(ctx)
+	for _, create := range []func() error{
+		func() error {
+			_, err := fakenetworkingclient.Get(ctx).NetworkingV1alpha1().Certificates(testNS).Create(ctx, kcert(), metav1.CreateOptions{})
+			return err
+		},
+		func() error {
+			_, err := cm.CertmanagerV1().Certificates(testNS).Create(ctx, cert, metav1.CreateOptions{})
+			return err
+		},
+		func() error {
+			_, err := cm.CertmanagerV1().CertificateRequests(testNS).Create(ctx, cr, metav1.CreateOptions{})
+			return err
+		},
+		func() error {
+			_, err := cm.AcmeV1().Orders(testNS).Create(ctx, order, metav1.CreateOptions{})
+			return err
+		},
+		func() error {
+			_, err := cm.AcmeV1().Challenges(testNS).Create(ctx, httpCh, metav1.CreateOptions{})
+			return err
+		},
+		func() error {
+			_, err := cm.AcmeV1().Challenges(testNS).Create(ctx, dnsCh, metav1.CreateOptions{})
+			return err
+		},
+		func() error {
+			_, err := fakekubeclient.Get(ctx).CoreV1().Services(testNS).Create(ctx, solver, metav1.CreateOptions{})
+			return err
+		},
+	} {
+		if err := create(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wait, err := ktesting.RunAndSyncInformers(ctx, informers...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); wait() }()
+
+	// drain empties the queue once the events in flight have arrived.
+	drain := func() {
+		time.Sleep(100 * time.Millisecond)
+		for impl.WorkQueue().Len() > 0 {
+			key, _ := impl.WorkQueue().Get()
+			impl.WorkQueue().Done(key)
+			impl.WorkQueue().Forget(key)
+		}
+	}
+	drain()
+
+	for i := range 5 {
+		dnsCh.Status.State, dnsCh.Status.Reason = acmev1.Errored, fmt.Sprintf("lookup failed: try %d", i)
+		if _, err := cm.AcmeV1().Challenges(testNS).UpdateStatus(ctx, dnsCh, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	if got := impl.WorkQueue().Len(); got != 0 {
+		t.Errorf("queue length after 5 DNS-01 error texts = %d, want 0", got)
+	}
+	drain()
+
+	httpCh.Spec.Token = "token-new"
+	if _, err := cm.AcmeV1().Challenges(testNS).Update(ctx, httpCh, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := waitForQueueLen(impl.WorkQueue().Len, 1); got != 1 {
+		t.Errorf("queue length after an HTTP-01 token change = %d, want 1", got)
 	}
 }
