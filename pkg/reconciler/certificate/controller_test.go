@@ -29,6 +29,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/cache"
 	clocktesting "k8s.io/utils/clock/testing"
+	"k8s.io/utils/ptr"
 
 	kcertinformer "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate"
 	fakekubeclient "knative.dev/pkg/client/injection/kube/client/fake"
@@ -147,6 +148,19 @@ func TestWorkers(t *testing.T) {
 	}
 }
 
+// testOwnerChain walks the owner chain over listers holding objects.
+func testOwnerChain(objects []runtime.Object) *ownerChain {
+	ls := rtesting.NewListers(objects, OwnerUIDIndexers)
+	return &ownerChain{
+		kcerts:              ls.GetKnativeCertificateLister(),
+		certificates:        ls.GetCertificateLister(),
+		certificateRequests: ls.GetCertificateRequestLister(),
+		orders:              ls.GetOrderLister(),
+		challenges:          ls.GetChallengeLister(),
+		classFilter:         pkgreconciler.AnnotationFilterFunc("networking.knative.dev/certificate.class", testClass, false),
+	}
+}
+
 func TestOwnerChain(t *testing.T) {
 	cert := cmCert(kcert(), externalIssuer)
 	chain := acmeChain(cert, acmev1.ACMEChallengeTypeHTTP01)
@@ -158,6 +172,10 @@ func TestOwnerChain(t *testing.T) {
 	staleOrderRef.OwnerReferences[0].UID = "recreated"
 	orphan := solverService(nil, "orphan", 80)
 	foreignCert := cmCert(kcert(), externalIssuer, foreign)
+	plainRef := svc.DeepCopy()
+	plainRef.OwnerReferences[0].Controller = ptr.To(false)
+	otherGroup := ch.DeepCopy()
+	otherGroup.OwnerReferences[0].APIVersion = "cert-manager.io/v1"
 
 	tests := []struct {
 		name    string
@@ -188,6 +206,16 @@ func TestOwnerChain(t *testing.T) {
 		objects: append([]runtime.Object{kcert(), cert}, chain...),
 		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfSolverService },
 		obj:     orphan,
+	}, {
+		name:    "solver Service that only references its challenge (controller: false)",
+		objects: append([]runtime.Object{kcert(), cert}, chain...),
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfSolverService },
+		obj:     plainRef,
+	}, {
+		name:    "challenge whose controller is an Order of another group",
+		objects: append([]runtime.Object{kcert(), cert}, chain...),
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfChallenge },
+		obj:     otherGroup,
 	}, {
 		name:    "challenge whose order was recreated under the same name",
 		objects: append([]runtime.Object{kcert(), cert}, chain...),
@@ -231,16 +259,7 @@ func TestOwnerChain(t *testing.T) {
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ls := rtesting.NewListers(tc.objects, OwnerUIDIndexers)
-			chain := &ownerChain{
-				kcerts:              ls.GetKnativeCertificateLister(),
-				certificates:        ls.GetCertificateLister(),
-				certificateRequests: ls.GetCertificateRequestLister(),
-				orders:              ls.GetOrderLister(),
-				challenges:          ls.GetChallengeLister(),
-				classFilter:         pkgreconciler.AnnotationFilterFunc("networking.knative.dev/certificate.class", testClass, false),
-			}
-			got, ok := tc.find(chain)(tc.obj)
+			got, ok := tc.find(testOwnerChain(tc.objects))(tc.obj)
 			if ok != tc.want || (ok && got != want) {
 				t.Errorf("found (%v, %v), want (%v, %v)", got, ok, want, tc.want)
 			}
