@@ -44,6 +44,7 @@ import (
 	"knative.dev/pkg/injection"
 	"knative.dev/pkg/logging"
 	pkgreconciler "knative.dev/pkg/reconciler"
+	"knative.dev/pkg/system"
 
 	"knative.dev/net-certmanager/pkg/certmanagerapi"
 	cmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client"
@@ -198,8 +199,9 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 // ConfigMap that does not exist, as a missing key does.
 func watchConfig(cmw configmap.Watcher, store *config.Store) {
 	if dw, ok := cmw.(configmap.DefaultingWatcher); ok {
+		// The watcher drops a ConfigMap of another namespace, the default too.
 		dw.WatchWithDefault(corev1.ConfigMap{
-			ObjectMeta: metav1.ObjectMeta{Name: issuerconfig.CertManagerConfigName},
+			ObjectMeta: metav1.ObjectMeta{Name: issuerconfig.CertManagerConfigName, Namespace: system.Namespace()},
 		}, store.OnConfigChanged)
 		return
 	}

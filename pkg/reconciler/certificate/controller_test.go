@@ -23,6 +23,7 @@ import (
 
 	acmev1 "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -31,7 +32,9 @@ import (
 	clocktesting "k8s.io/utils/clock/testing"
 	"k8s.io/utils/ptr"
 
+	fakenetworkingclient "knative.dev/networking/pkg/client/injection/client/fake"
 	kcertinformer "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate"
+	netcfg "knative.dev/networking/pkg/config"
 	fakekubeclient "knative.dev/pkg/client/injection/kube/client/fake"
 	filteredinformerfactory "knative.dev/pkg/client/injection/kube/informers/factory/filtered"
 	"knative.dev/pkg/configmap"
@@ -53,6 +56,7 @@ import (
 	_ "knative.dev/pkg/client/injection/kube/informers/factory/filtered/fake"
 	_ "knative.dev/pkg/system/testing"
 
+	fakecmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client/fake"
 	"knative.dev/net-certmanager/pkg/issuerconfig"
 	rtesting "knative.dev/net-certmanager/pkg/reconciler/testing"
 )
@@ -130,6 +134,31 @@ func TestMissingConfigMapUsesDefaults(t *testing.T) {
 	}
 	if NewController(testClass, 0) == nil {
 		t.Fatal("NewController returned nil")
+	}
+
+	// Every certificate type is issued by the default: the ClusterIssuer
+	// Serving and the archived net-certmanager fall back to.
+	want := cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "knative-selfsigned-issuer"}
+	impl.Reconciler.(pkgreconciler.LeaderAware).Promote(pkgreconciler.UniversalBucket(), func(pkgreconciler.Bucket, types.NamespacedName) {})
+	for _, typ := range []netcfg.CertificateType{netcfg.CertificateExternalDomain, netcfg.CertificateClusterLocalDomain, netcfg.CertificateSystemInternal} {
+		kc := kcert(withType(string(typ)))
+		kc.Name = string(typ)
+		if err := kcertinformer.Get(ctx).Informer().GetStore().Add(kc); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fakenetworkingclient.Get(ctx).NetworkingV1alpha1().Certificates(testNS).Create(ctx, kc, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := impl.Reconciler.Reconcile(ctx, testNS+"/"+kc.Name); err != nil && !controller.IsPermanentError(err) {
+			t.Fatalf("%s: Reconcile() = %v", typ, err)
+		}
+		cert, err := fakecmclient.Get(ctx).CertmanagerV1().Certificates(testNS).Get(ctx, kc.Name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatalf("%s: no cert-manager Certificate: %v", typ, err)
+		}
+		if cert.Spec.IssuerRef != want {
+			t.Errorf("%s: issuerRef = %+v, want the default %+v", typ, cert.Spec.IssuerRef, want)
+		}
 	}
 }
 
