@@ -152,7 +152,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 		impl.Concurrency = workers
 	}
 	r.enqueueAfter = impl.EnqueueAfter
-	if err := registerCacheGauges(mp, kcertInformer.Lister(), classFilter, clk.Now); err != nil {
+	if err := registerCacheGauges(mp, kcertInformer.Lister(), classFilter); err != nil {
 		logger.Errorw("Cannot create the certificate expiry and readiness metrics; running without them", zap.Error(err))
 	}
 
