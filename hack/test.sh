@@ -43,6 +43,15 @@ if [[ -n "${unformatted}" ]]; then
   exit 1
 fi
 
+step "shell scripts: bash -n, and shellcheck where installed"
+mapfile -t scripts < <(git ls-files '*.sh' .ci/run | grep -v '^vendor/')
+for script in "${scripts[@]}"; do bash -n "${script}"; done
+if command -v shellcheck >/dev/null; then
+  shellcheck -x "${scripts[@]}"
+else
+  echo "shellcheck is not installed (Debian: apt-get install shellcheck); only bash -n ran"
+fi
+
 step "hack/verify-codegen.sh"
 ./hack/verify-codegen.sh
 
