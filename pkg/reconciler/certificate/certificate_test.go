@@ -703,9 +703,14 @@ func TestReconcile(t *testing.T) {
 			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"))),
 		},
 	}}
+	runTable(t, table)
+}
 
+// runTable runs the rows against the reconciler on fake clients. Every
+// row's world has the three configured ClusterIssuers, unless it says otherwise.
+func runTable(t *testing.T, table ktesting.TableTest) {
+	t.Helper()
 	for i := range table {
-		// Every row's world has the three configured ClusterIssuers, unless it says otherwise.
 		if !slices.ContainsFunc(table[i].Objects, isIssuer) {
 			table[i].Objects = append(table[i].Objects, clusterIssuers()...)
 		}

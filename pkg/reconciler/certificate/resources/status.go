@@ -24,6 +24,8 @@ import (
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 )
 
 const (
@@ -33,10 +35,16 @@ const (
 	// ReasonRenewing: the renewal time has passed and cert-manager has not
 	// yet said it is reissuing.
 	ReasonRenewing = "Renewing"
+	// ReasonIssuerChanged: the certificate in service is being re-issued
+	// because the configured issuer changed.
+	ReasonIssuerChanged = "IssuerChanged"
 
 	// issuedReason is the Issuing=False reason cert-manager uses, with
 	// server-side apply, for a completed issuance rather than a failed one.
 	issuedReason = "Issued"
+	// incorrectIssuerReason is cert-manager's Ready and Issuing reason when
+	// the Secret's certificate comes from another issuer than the spec's.
+	incorrectIssuerReason = "IncorrectIssuer"
 )
 
 // Condition is one condition to write on the KCert.
@@ -70,15 +78,36 @@ func (s Status) IsRenewing() bool {
 // cert-manager v1 says "issuing" with Issuing=True and "failed" with
 // Issuing=False and the failed request's reason; Ready=False alone (e.g.
 // DoesNotExist) means only that no valid certificate exists yet.
-func ComputeStatus(cert *cmv1.Certificate, now time.Time) Status {
+//
+// A new issuer is a renewal, not a new certificate: the one in service
+// stays valid, so Ready stays True while it is replaced. cert-manager says
+// so (IncorrectIssuer) once it has looked at the new spec; until then only
+// the reconciler knows, and passes issuerChanged: it has just changed the
+// issuer, and nothing else, of a Certificate whose KCert is Ready.
+func ComputeStatus(cert *cmv1.Certificate, now time.Time, issuerChanged bool) Status {
 	s := Status{NotAfter: cert.Status.NotAfter, RenewalTime: cert.Status.RenewalTime}
 	ready := currentCondition(cert, cmv1.CertificateConditionReady)
 	issuing := currentCondition(cert, cmv1.CertificateConditionIssuing)
 	// Knative's convention: a True Ready condition carries no reason.
 	readyTrue := Condition{Status: corev1.ConditionTrue}
 	failed := issuing != nil && issuing.Status == cmmeta.ConditionFalse && issuing.Reason != issuedReason
+	inService := cert.Status.NotAfter != nil && now.Before(cert.Status.NotAfter.Time)
+	newIssuer := inService && (ready == nil || ready.Status != cmmeta.ConditionTrue) &&
+		(issuerChanged && ready == nil && issuing == nil || hasReason(ready, incorrectIssuerReason) || hasReason(issuing, incorrectIssuerReason))
 
 	switch {
+	// The certificate in service stays valid while the new issuer's
+	// replaces it; a failure to get that is reported as a failed renewal.
+	case newIssuer:
+		s.Ready = readyTrue
+		renewing := Condition{corev1.ConditionTrue, ReasonIssuerChanged,
+			fmt.Sprintf("Re-issuing from %s; the certificate in service stays valid until %s",
+				issuerconfig.String(cert.Spec.IssuerRef), cert.Status.NotAfter.UTC().Format(time.RFC3339))}
+		if failed {
+			renewing = fromCM(corev1.ConditionFalse, issuing)
+		}
+		s.Renewing = &renewing
+
 	// Neither condition describes the current spec: nothing to say yet.
 	case ready == nil && issuing == nil:
 		s.Ready = Condition{corev1.ConditionUnknown, ReasonAwaitingCertManager,
@@ -102,11 +131,15 @@ func ComputeStatus(cert *cmv1.Certificate, now time.Time) Status {
 		renewing := fromCM(corev1.ConditionFalse, issuing)
 		s.Renewing = &renewing
 
-	// A valid certificate is served while cert-manager reissues it.
+	// A valid certificate is served while cert-manager reissues it; a
+	// first issuance (no revision yet) that cert-manager has not closed is
+	// not a renewal.
 	case issuing != nil && issuing.Status == cmmeta.ConditionTrue:
 		s.Ready = readyTrue
-		renewing := fromCM(corev1.ConditionTrue, issuing)
-		s.Renewing = &renewing
+		if cert.Status.Revision != nil {
+			renewing := fromCM(corev1.ConditionTrue, issuing)
+			s.Renewing = &renewing
+		}
 
 	// The renewal time has passed before cert-manager's trigger fired.
 	case cert.Status.RenewalTime != nil && !now.Before(cert.Status.RenewalTime.Time):
@@ -145,6 +178,10 @@ func currentCondition(cert *cmv1.Certificate, t cmv1.CertificateConditionType) *
 		return c
 	}
 	return nil
+}
+
+func hasReason(c *cmv1.CertificateCondition, reason string) bool {
+	return c != nil && c.Reason == reason
 }
 
 // fromCM copies cert-manager's reason and message under the given status.
