@@ -54,6 +54,7 @@ const (
 	ReasonCommonNameTooLong      = "CommonNameTooLong"
 	ReasonNotOwned               = "NotOwned"
 	ReasonIssuerNotFound         = "IssuerNotFound"
+	ReasonSecretNameConflict     = "SecretNameConflict"
 )
 
 // RenewingCondition is True while an issued certificate is being renewed;
@@ -79,6 +80,8 @@ type Reconciler struct {
 	recent recentCreates
 	// warned remembers the failures already reported as Warning events.
 	warned warnedFailures
+	// claims finds the other certificates that name a KCert's Secret.
+	claims *secretClaims
 }
 
 var _ kcertreconciler.Interface = (*Reconciler)(nil)
@@ -142,6 +145,11 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 			return c.fail(kcert, ReasonCommonNameTooLong, err.Error())
 		}
 		return c.fail(kcert, ReasonInvalidSpec, err.Error())
+	}
+	// Checked on every reconcile, not only before a create: a KCert may
+	// come to name a Secret that another already writes.
+	if err := c.claims.conflict(kcert); err != nil {
+		return c.fail(kcert, ReasonSecretNameConflict, err.Error())
 	}
 
 	cert, changes, err := c.reconcileCertificate(ctx, kcert, desired)
