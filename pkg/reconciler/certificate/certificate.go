@@ -82,6 +82,8 @@ type Reconciler struct {
 	warned warnedFailures
 	// claims finds the other certificates that name a KCert's Secret.
 	claims *secretClaims
+	// specUpdates remembers why this replica last changed a Certificate's spec.
+	specUpdates specUpdates
 }
 
 var _ kcertreconciler.Interface = (*Reconciler)(nil)
@@ -91,6 +93,7 @@ var _ kcertreconciler.Interface = (*Reconciler)(nil)
 func (c *Reconciler) forget(obj interface{}) {
 	if kcert, ok := unwrap[*v1alpha1.Certificate](obj); ok {
 		c.warned.forget(kcert.UID)
+		c.specUpdates.forget(kcert.UID)
 	}
 }
 
@@ -162,8 +165,9 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 		return err
 	}
 
+	c.specUpdates.record(kcert.UID, cert, changes)
 	now := c.clock.Now()
-	st := resources.ComputeStatus(cert, now, issuerChangeUnderway(kcert, changes))
+	st := resources.ComputeStatus(cert, now, c.reissueUnderway(kcert, cert))
 	if st.Ready.Status != corev1.ConditionTrue {
 		exists, err := c.issuerExists(kcert.Namespace, issuer)
 		if err != nil {
@@ -300,16 +304,25 @@ func (c *Reconciler) updateCertificate(ctx context.Context, kcert *v1alpha1.Cert
 	return result, changes, nil
 }
 
-// issuerChangeUnderway says whether the Certificate of a Ready KCert is
-// being re-issued for a new issuer alone: this reconcile changed only its
-// issuer, or an earlier one did and said so on the KCert, and nothing it
-// certifies has changed since.
-func issuerChangeUnderway(kcert *v1alpha1.Certificate, changes resources.Changes) bool {
-	if !kcert.Status.GetCondition(v1alpha1.CertificateConditionReady).IsTrue() || changes.Spec {
-		return false
+// reissueUnderway says what the reconciler knows of a re-issuance of the
+// certificate in service of a Ready KCert, which cert-manager may not say
+// yet (see resources.ComputeStatus): this replica changed the Certificate's
+// issuer alone, or the KCert is Renewing already. A change of what the
+// certificate certifies is never one.
+func (c *Reconciler) reissueUnderway(kcert *v1alpha1.Certificate, cert *cmv1.Certificate) *resources.Condition {
+	if !kcert.Status.GetCondition(v1alpha1.CertificateConditionReady).IsTrue() {
+		return nil
 	}
-	renewing := kcert.Status.GetCondition(RenewingCondition)
-	return changes.Issuer || renewing != nil && renewing.Reason == resources.ReasonIssuerChanged
+	if u, ok := c.specUpdates.lookup(kcert.UID, cert); ok {
+		if !u.issuerOnly {
+			return nil
+		}
+		return &resources.Condition{Status: corev1.ConditionTrue, Reason: resources.ReasonIssuerChanged}
+	}
+	if renewing := kcert.Status.GetCondition(RenewingCondition); renewing.IsTrue() {
+		return &resources.Condition{Status: renewing.Status, Reason: renewing.Reason, Message: renewing.Message}
+	}
+	return nil
 }
 
 // notOwnedError says that an object this reconciler would manage already

@@ -17,6 +17,7 @@ limitations under the License.
 package certificate
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -28,11 +29,18 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgotesting "k8s.io/client-go/testing"
+	"k8s.io/client-go/tools/record"
+	clocktesting "k8s.io/utils/clock/testing"
 
+	"knative.dev/networking/pkg/apis/networking/v1alpha1"
+	netcfg "knative.dev/networking/pkg/config"
+	"knative.dev/pkg/controller"
 	ktesting "knative.dev/pkg/reconciler/testing"
 
+	fakecmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client/fake"
 	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	rtesting "knative.dev/net-certmanager/pkg/reconciler/testing"
 )
 
 // A controller that takes over Certificates built by Knative Serving's own
@@ -55,11 +63,13 @@ func TestReconcileUpdatesOnlyWhatDiffers(t *testing.T) {
 	}
 
 	runTable(t, ktesting.TableTest{{
-		Name: "takeover: a Certificate built by Serving's reconciler makes no update",
+		// Serving's route reconciler moved the KCert to our class; the
+		// Certificate still has the class annotation it was built with.
+		Name: "takeover: a Certificate built by Serving's reconciler, before the class change, makes no update",
 		Key:  testKey,
 		Objects: []runtime.Object{
 			kcert(withType("external-domain"), ready),
-			servingCertificate(kcert(withType("external-domain")), externalIssuer, cmReady),
+			servingCertificate(kcert(withType("external-domain"), withClass(netcfg.CertManagerCertificateClassName)), externalIssuer, cmReady),
 		},
 	}, {
 		Name: "takeover: Serving's long-name shape, k.<domain> prepended to a KCert that lists it, makes no update",
@@ -137,6 +147,8 @@ func TestReconcileIssuerChange(t *testing.T) {
 		return cmCondition(t, status, "IncorrectIssuer", `Issuing certificate as Secret was previously issued by "ClusterIssuer.cert-manager.io/old-ca"`)
 	}
 	const failMsg = "The certificate request has failed to complete and will be retried: signing failed"
+	secretMismatch := cmCondition(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch",
+		"Secret contains a private key that does not match the current CertificateRequest")
 
 	runTable(t, ktesting.TableTest{{
 		Name:         "the issuer changes: the Certificate is updated, Ready stays True, Renewing names the change",
@@ -163,6 +175,24 @@ func TestReconcileIssuerChange(t *testing.T) {
 			cmCert(kcert(), externalIssuer, cmInService,
 				incorrectIssuer(cmmeta.ConditionFalse, cmv1.CertificateConditionReady),
 				incorrectIssuer(cmmeta.ConditionTrue, cmv1.CertificateConditionIssuing)),
+		},
+	}, {
+		// cert-manager's readiness check sees the new key in the Secret
+		// before the issuing controller records the new revision.
+		Name: "the issuer changed, SecretMismatch at the end of the re-issuance: no write",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(ready, issuerChanged),
+			cmCert(kcert(), externalIssuer, cmInService, secretMismatch,
+				incorrectIssuer(cmmeta.ConditionTrue, cmv1.CertificateConditionIssuing)),
+		},
+	}, {
+		Name: "a renewal, SecretMismatch at its end: Ready and Renewing stay, no write",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(ready, renewing(corev1.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled")),
+			cmCert(kcert(), externalIssuer, cmInService, secretMismatch,
+				cmCondition(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled")),
 		},
 	}, {
 		Name: "the issuer changed after a restart, cert-manager says IncorrectIssuer: Ready stays True",
@@ -245,4 +275,75 @@ func bumpGenerationOnUpdate(a clientgotesting.Action) (bool, runtime.Object, err
 	c := a.(clientgotesting.UpdateAction).GetObject().(*cmv1.Certificate).DeepCopy()
 	c.Generation++
 	return true, c, nil
+}
+
+// The next reconcile may read the KCert from a cache that has not caught up
+// with the status the last one wrote. What this replica changed of the
+// Certificate decides, not that stale status: an issuer change keeps
+// Ready, a change of what is certified does not, even on a KCert that a
+// stale copy shows Renewing.
+func TestSpecUpdatesOutliveAStaleKCert(t *testing.T) {
+	oldCA := cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "old-ca"}
+	newNames := withDNSNames("new.default.example.com")
+	tests := []struct {
+		name        string
+		kc          *v1alpha1.Certificate // as the cache shows it, both times
+		cached      *cmv1.Certificate     // before the update
+		wantReady   corev1.ConditionStatus
+		wantReason  string // of Renewing when Ready, of Ready otherwise
+		wantRenewal bool
+	}{{
+		name:      "the issuer alone changed: Ready, Renewing IssuerChanged",
+		kc:        kcert(ready),
+		cached:    cmCert(kcert(), oldCA, cmReady),
+		wantReady: corev1.ConditionTrue, wantReason: "IssuerChanged", wantRenewal: true,
+	}, {
+		name:      "the DNS names changed while a renewal went on: awaiting cert-manager",
+		kc:        kcert(newNames, ready, renewing(corev1.ConditionTrue, "Renewing", "renewing")),
+		cached:    cmCert(kcert(), externalIssuer, cmReady),
+		wantReady: corev1.ConditionUnknown, wantReason: "AwaitingCertManager",
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ls := rtesting.NewListers(append([]runtime.Object{tc.cached}, clusterIssuers()...), testIndexers)
+			ctx, cmClient := fakecmclient.With(context.Background(), ls.GetCertManagerObjects()...)
+			cmClient.PrependReactor("update", "certificates", bumpGenerationOnUpdate)
+			ctx = config.ToContext(controller.WithEventRecorder(ctx, record.NewFakeRecorder(10)), testConfig())
+			r := bareReconciler(&ls, cmClient, clocktesting.NewFakePassiveClock(now))
+
+			first := tc.kc.DeepCopy()
+			if err := r.ReconcileKind(ctx, first); err != nil {
+				t.Fatal("first reconcile:", err)
+			}
+			// The cache now shows the updated Certificate, which cert-manager
+			// has not looked at yet, and still the KCert as it was.
+			var updated *cmv1.Certificate
+			for _, a := range cmClient.Actions() {
+				if a.GetVerb() == "update" {
+					updated = a.(clientgotesting.UpdateAction).GetObject().(*cmv1.Certificate).DeepCopy()
+					updated.Generation++
+				}
+			}
+			if updated == nil {
+				t.Fatal("the first reconcile did not update the Certificate")
+			}
+			caughtUp := rtesting.NewListers([]runtime.Object{updated}, testIndexers)
+			r.certificateLister = caughtUp.GetCertificateLister()
+			second := tc.kc.DeepCopy()
+			if err := r.ReconcileKind(ctx, second); err != nil {
+				t.Fatal("second reconcile:", err)
+			}
+
+			for i, kc := range []*v1alpha1.Certificate{first, second} {
+				ready := kc.Status.GetCondition(v1alpha1.CertificateConditionReady)
+				reason := ready.Reason
+				if renewing := kc.Status.GetCondition(RenewingCondition); ready.IsTrue() && renewing != nil {
+					reason = renewing.Reason
+				}
+				if ready.Status != tc.wantReady || reason != tc.wantReason {
+					t.Errorf("reconcile %d: Ready=%s, reason %q; want Ready=%s, reason %q", i+1, ready.Status, reason, tc.wantReady, tc.wantReason)
+				}
+			}
+		})
+	}
 }

@@ -68,12 +68,12 @@ func (s *secretClaims) conflict(kcert *v1alpha1.Certificate) error {
 	if !ok || s == nil {
 		return nil
 	}
-	return resources.SecretNameConflict(kcert, s.claimants(key), bySecretKey[*cmv1.Certificate](s.certificates, key))
+	return resources.SecretNameConflict(kcert, s.claimants(key), byIndex[*cmv1.Certificate](s.certificates, SecretNameIndex, key))
 }
 
 // claimants are the KCerts of our class that name the Secret of key.
 func (s *secretClaims) claimants(key string) []*v1alpha1.Certificate {
-	all := bySecretKey[*v1alpha1.Certificate](s.kcerts, key)
+	all := byIndex[*v1alpha1.Certificate](s.kcerts, SecretNameIndex, key)
 	out := all[:0]
 	for _, kc := range all {
 		if s.classFilter(kc) {
@@ -114,12 +114,12 @@ func (s *secretClaims) enqueueClaimants(enqueue func(types.NamespacedName)) cach
 	}
 }
 
-// bySecretKey lists the objects of type T that name the Secret of key.
-func bySecretKey[T any](idx cache.Indexer, key string) []T {
+// byIndex lists the objects of type T under key in one of idx's indexes.
+func byIndex[T any](idx cache.Indexer, index, key string) []T {
 	if idx == nil {
 		return nil
 	}
-	objs, err := idx.ByIndex(SecretNameIndex, key)
+	objs, err := idx.ByIndex(index, key)
 	if err != nil {
 		return nil
 	}

@@ -68,7 +68,11 @@ func MakeCertificate(kcert *v1alpha1.Certificate, issuer cmmeta.IssuerReference)
 			Namespace:       kcert.Namespace,
 			OwnerReferences: []metav1.OwnerReference{*kmeta.NewControllerRef(kcert)},
 			Labels:          kmap.Copy(kcert.Labels),
-			Annotations:     kmap.Copy(kcert.Annotations),
+			// The class only says which controller serves the KCert; on the
+			// Certificate it would be stale after a class change (Serving's
+			// reconciler never updates metadata), and updating it would be a
+			// write for nothing on every Certificate taken over.
+			Annotations: kmap.ExcludeKeys(kcert.Annotations, networking.CertificateClassAnnotationKey),
 		},
 		Spec: cmv1.CertificateSpec{
 			CommonName: commonName,

@@ -26,6 +26,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	"knative.dev/pkg/ptr"
 )
@@ -45,6 +46,7 @@ func kcert(dnsNames []string, domain string) *v1alpha1.Certificate {
 
 func TestMakeCertificate(t *testing.T) {
 	kc := kcert([]string{"host.ns.example.com", "other.example.com"}, "example.com")
+	kc.Annotations[networking.CertificateClassAnnotationKey] = "net-certmanager.certificate.networking.knative.dev"
 	got, err := MakeCertificate(kc, issuer)
 	if err != nil {
 		t.Fatal(err)

@@ -79,21 +79,30 @@ func (s Status) IsRenewing() bool {
 // Issuing=False and the failed request's reason; Ready=False alone (e.g.
 // DoesNotExist) means only that no valid certificate exists yet.
 //
-// A new issuer is a renewal, not a new certificate: the one in service
-// stays valid, so Ready stays True while it is replaced. cert-manager says
-// so (IncorrectIssuer) once it has looked at the new spec; until then only
-// the reconciler knows, and passes issuerChanged: it has just changed the
-// issuer, and nothing else, of a Certificate whose KCert is Ready.
-func ComputeStatus(cert *cmv1.Certificate, now time.Time, issuerChanged bool) Status {
+// Re-issuing a certificate in service is a renewal, whatever triggered it:
+// the old certificate stays valid, so Ready stays True while it is
+// replaced, unless the new issuance fails once the old one has expired.
+// cert-manager's own Ready says otherwise for a while: for a new issuer
+// (IncorrectIssuer; before it has looked at the new spec, nothing), and at
+// the end of any re-issuance, when its readiness check sees the new key in
+// the Secret before the new revision is recorded (SecretMismatch). underway
+// is what the reconciler knows that cert-manager may not say: a re-issuance
+// of the KCert's certificate in service is going on, with its reason
+// (ReasonIssuerChanged, or the KCert's Renewing=True); nil for none, which
+// includes any change of what the certificate certifies.
+func ComputeStatus(cert *cmv1.Certificate, now time.Time, underway *Condition) Status {
 	s := Status{NotAfter: cert.Status.NotAfter, RenewalTime: cert.Status.RenewalTime}
 	ready := currentCondition(cert, cmv1.CertificateConditionReady)
 	issuing := currentCondition(cert, cmv1.CertificateConditionIssuing)
 	// Knative's convention: a True Ready condition carries no reason.
 	readyTrue := Condition{Status: corev1.ConditionTrue}
 	failed := issuing != nil && issuing.Status == cmmeta.ConditionFalse && issuing.Reason != issuedReason
-	inService := cert.Status.NotAfter != nil && now.Before(cert.Status.NotAfter.Time)
-	newIssuer := inService && (ready == nil || ready.Status != cmmeta.ConditionTrue) &&
-		(issuerChanged && ready == nil && issuing == nil || hasReason(ready, incorrectIssuerReason) || hasReason(issuing, incorrectIssuerReason))
+	issuingNow := issuing != nil && issuing.Status == cmmeta.ConditionTrue
+	// A valid certificate, though cert-manager's Ready is not True.
+	replacing := cert.Status.NotAfter != nil && now.Before(cert.Status.NotAfter.Time) &&
+		(ready == nil || ready.Status != cmmeta.ConditionTrue)
+	newIssuer := replacing && (hasReason(ready, incorrectIssuerReason) || hasReason(issuing, incorrectIssuerReason) ||
+		underway != nil && underway.Reason == ReasonIssuerChanged)
 
 	switch {
 	// The certificate in service stays valid while the new issuer's
@@ -105,6 +114,18 @@ func ComputeStatus(cert *cmv1.Certificate, now time.Time, issuerChanged bool) St
 				issuerconfig.String(cert.Spec.IssuerRef), cert.Status.NotAfter.UTC().Format(time.RFC3339))}
 		if failed {
 			renewing = fromCM(corev1.ConditionFalse, issuing)
+		}
+		s.Renewing = &renewing
+
+	// A renewal under way, in whatever state cert-manager shows it.
+	case replacing && underway != nil:
+		s.Ready = readyTrue
+		renewing := *underway
+		switch {
+		case failed:
+			renewing = fromCM(corev1.ConditionFalse, issuing)
+		case issuingNow:
+			renewing = fromCM(corev1.ConditionTrue, issuing)
 		}
 		s.Renewing = &renewing
 

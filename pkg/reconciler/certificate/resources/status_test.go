@@ -97,6 +97,9 @@ var (
 func TestComputeStatus(t *testing.T) {
 	const failMsg = "The certificate request has failed to complete and will be retried: the issuer is not ready"
 	const incorrectIssuerMsg = `Issuing certificate as Secret was previously issued by "ClusterIssuer.cert-manager.io/old-ca"`
+	const secretMismatchMsg = "Secret contains a private key that does not match the current CertificateRequest"
+	issuerChangeUnderway := &Condition{corev1.ConditionTrue, ReasonIssuerChanged, ""}
+	renewalUnderway := &Condition{corev1.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled"}
 	issuerChangedTo := func(status corev1.ConditionStatus) *Condition {
 		return &Condition{status, ReasonIssuerChanged, "Re-issuing from ClusterIssuer/new-ca; the certificate in service stays valid until " +
 			notAfter.UTC().Format(time.RFC3339)}
@@ -105,10 +108,10 @@ func TestComputeStatus(t *testing.T) {
 		c.Spec.IssuerRef = cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "new-ca"}
 	}
 	tests := []struct {
-		name          string
-		cert          *cmv1.Certificate
-		issuerChanged bool
-		want          Status
+		name     string
+		cert     *cmv1.Certificate
+		underway *Condition
+		want     Status
 	}{{
 		name: "just created: no conditions",
 		cert: cert(),
@@ -179,10 +182,10 @@ func TestComputeStatus(t *testing.T) {
 		cert: cert(issued, firstIssuance, cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "DoesNotExist", "Issuing certificate as Secret does not exist")),
 		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime},
 	}, {
-		name:          "issuer changed, not yet evaluated by cert-manager: still Ready, Renewing for the issuer",
-		cert:          cert(newIssuer, inService, staleCond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready")),
-		issuerChanged: true,
-		want:          Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+		name:     "issuer changed, not yet evaluated by cert-manager: still Ready, Renewing for the issuer",
+		cert:     cert(newIssuer, inService, staleCond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready")),
+		underway: issuerChangeUnderway,
+		want:     Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
 	}, {
 		name: "another spec change, not yet evaluated by cert-manager: awaiting, the old certificate does not fit",
 		cert: cert(newIssuer, inService, staleCond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready")),
@@ -214,8 +217,60 @@ func TestComputeStatus(t *testing.T) {
 		name: "issuer changed with no certificate in service: in progress, as any issuance",
 		cert: cert(newIssuer, cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "IncorrectIssuer", incorrectIssuerMsg),
 			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", incorrectIssuerMsg)),
-		issuerChanged: true,
-		want:          Status{Ready: inProgress("IncorrectIssuer", incorrectIssuerMsg)},
+		underway: issuerChangeUnderway,
+		want:     Status{Ready: inProgress("IncorrectIssuer", incorrectIssuerMsg)},
+	}, {
+		// cert-manager's readiness check sees the new key in the Secret
+		// before the issuing controller records the new revision.
+		name: "issuer changed: SecretMismatch at the end of the re-issuance; still Ready",
+		cert: cert(newIssuer, inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", incorrectIssuerMsg)),
+		underway: issuerChangeUnderway,
+		want:     Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+	}, {
+		name: "renewal: SecretMismatch at the end of a renewal under way; still Ready",
+		cert: cert(inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled")),
+		underway: renewalUnderway,
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime,
+			Renewing: &Condition{corev1.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled"}},
+	}, {
+		// With server-side apply, the readiness check's write can land
+		// after the issuing controller dropped Issuing.
+		name: "issuer changed: SecretMismatch after Issuing is gone; still Ready",
+		cert: cert(newIssuer, inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg)),
+		underway: issuerChangeUnderway,
+		want:     Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+	}, {
+		name: "renewal: SecretMismatch after Issuing is gone; still Ready, Renewing as the KCert says",
+		cert: cert(inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg)),
+		underway: renewalUnderway,
+		want:     Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: renewalUnderway},
+	}, {
+		name: "renewal under way, the new issuance failed, the old certificate valid: Ready, Renewing=False",
+		cert: cert(inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed", failMsg)),
+		underway: renewalUnderway,
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime,
+			Renewing: &Condition{corev1.ConditionFalse, "Failed", failMsg}},
+	}, {
+		name: "SecretMismatch while issuing, with nothing known to be under way: in progress",
+		cert: cert(inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled")),
+		want: Status{Ready: inProgress("SecretMismatch", secretMismatchMsg), NotAfter: &notAfter, RenewalTime: &renewalTime},
+	}, {
+		name: "a renewal under way whose certificate expired: in progress",
+		cert: cert(inService, expired,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "Expired", "Certificate expired"),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "Renewing", "Renewing")),
+		underway: renewalUnderway,
+		want:     Status{Ready: inProgress("Expired", "Certificate expired"), NotAfter: &metav1.Time{Time: now.Add(-time.Minute)}, RenewalTime: &renewalTime},
 	}, {
 		name: "renewal failed: still Ready, Renewing=False with the failure",
 		cert: cert(issued, cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed", failMsg)),
@@ -225,7 +280,7 @@ func TestComputeStatus(t *testing.T) {
 	camel := regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := ComputeStatus(tc.cert, now, tc.issuerChanged)
+			got := ComputeStatus(tc.cert, now, tc.underway)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("ComputeStatus (-want +got):\n%s", diff)
 			}
