@@ -14,8 +14,8 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-# Builds kube-apiserver and etcd from their Go modules (no prebuilt binaries)
-# into a versioned cache directory usable as envtest's KUBEBUILDER_ASSETS;
+# Builds kube-apiserver, etcd and kubectl from their Go modules (no prebuilt
+# binaries) into a versioned cache directory usable as envtest's KUBEBUILDER_ASSETS;
 # with --serving, Knative Serving's controller instead (localenv --serving).
 #
 # The versions come from the nested modules:
@@ -31,12 +31,12 @@
 #                                             needed, print the binary's path
 #
 # Progress goes to stderr; the LAST line on stdout is the directory holding
-# both binaries (or, with --serving, the serving-controller binary), e.g.:
+# the binaries (or, with --serving, the serving-controller binary), e.g.:
 #   export KUBEBUILDER_ASSETS="$(hack/build-localenv-tools.sh | tail -n1)"
 #
 # Cache root: ${NET_CERTMANAGER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/net-certmanager}
 # A cold kube-apiserver build takes ~10-17 min on 2 cores (~2 GB RAM); etcd
-# ~1.5 min; Serving's controller (--serving) ~8.5 min (470 CPU-seconds, 1 GB).
+# ~1.5 min; kubectl 2-8 min; Serving's controller (--serving) ~8.5 min (470 CPU-seconds, 1 GB).
 
 set -euo pipefail
 
@@ -112,7 +112,7 @@ export CGO_ENABLED=0
 # in BINARY says it was built from that module version, as its main module or
 # a dependency (Serving's controller has no --version).
 is_good() {
-  local bin="$1" expected="$2" out
+  local bin="$1" expected="$2" version_args="${3:---version}" out
   [[ -x "${bin}" ]] || return 1
   if [[ "${expected}" == "mod "* ]]; then
     out="$(go version -m "${bin}" 2>&1)" || return 1
@@ -120,7 +120,8 @@ is_good() {
       '($1 == "mod" || $1 == "dep") && $2 == m && $3 == v { found = 1 } END { exit !found }' <<<"${out}"
     return
   fi
-  out="$("${bin}" --version 2>&1)" || return 1
+  # shellcheck disable=SC2086  # version_args is a word list
+  out="$("${bin}" ${version_args} 2>&1)" || return 1
   [[ "${out}" == *"${expected}"* ]]
 }
 
@@ -139,14 +140,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# build NAME VERSION EXPECTED MODDIR PKG LDFLAGS NOTE builds PKG inside MODDIR
-# into ${BIN_DIR}/NAME unless a working binary is already there. The binary is
+# build NAME VERSION EXPECTED MODDIR PKG LDFLAGS NOTE [VERSION_ARGS] builds PKG
+# inside MODDIR into ${BIN_DIR}/NAME unless a working binary is already there
+# (one that prints EXPECTED when run with VERSION_ARGS, default --version). The binary is
 # built to a temporary file in the same directory, checked, then renamed into
 # place, so an interrupted build never leaves a partial binary behind.
 build() {
-  local name="$1" version="$2" expected="$3" moddir="$4" pkg="$5" ldflags="$6" note="$7"
+  local name="$1" version="$2" expected="$3" moddir="$4" pkg="$5" ldflags="$6" note="$7" version_args="${8:-}"
   local dest="${BIN_DIR}/${name}"
-  if is_good "${dest}" "${expected}"; then
+  if is_good "${dest}" "${expected}" "${version_args}"; then
     log "cached: ${dest}"
     return 0
   fi
@@ -160,8 +162,8 @@ build() {
   BUILD_PID=$!
   wait "${BUILD_PID}" || die "building ${name} ${version} failed"
   BUILD_PID=""
-  is_good "${TMP_BIN}" "${expected}" \
-    || die "built ${name} does not report ${expected}: $("${TMP_BIN}" --version 2>&1 || true)"
+  is_good "${TMP_BIN}" "${expected}" "${version_args}" \
+    || die "built ${name} does not report ${expected}"
   chmod 0755 "${TMP_BIN}"
   mv -f "${TMP_BIN}" "${dest}"
   TMP_BIN=""
@@ -179,7 +181,7 @@ if command -v flock >/dev/null; then
   fi
   # Holding the lock: any temp file left is from a build that was killed too
   # hard to clean up after itself.
-  rm -f "${BIN_DIR}"/.etcd.* "${BIN_DIR}"/.kube-apiserver.* "${BIN_DIR}"/.serving-controller.*
+  rm -f "${BIN_DIR}"/.etcd.* "${BIN_DIR}"/.kube-apiserver.* "${BIN_DIR}"/.kubectl.* "${BIN_DIR}"/.serving-controller.*
 fi
 
 # Serving's own cmd/controller (it registers the cert-manager informers its
@@ -221,6 +223,12 @@ k8s_build_ldflags() {
 build kube-apiserver "${K8S_VERSION}" "Kubernetes ${K8S_VERSION}" "${TOOLS_DIR}" \
   k8s.io/kubernetes/cmd/kube-apiserver "$(k8s_build_ldflags)" \
   "cold build takes ~10-17 min on 2 cores"
+
+# kubectl of the same release, for the user of hack/local-up.sh and the e2e
+# that runs the integration guide's commands.
+build kubectl "${K8S_VERSION}" "Client Version: ${K8S_VERSION}" "${TOOLS_DIR}" \
+  k8s.io/kubernetes/cmd/kubectl "$(k8s_build_ldflags)" \
+  "cold build takes ~2-8 min on 2 cores" "version --client"
 
 log "done: ${BIN_DIR}"
 echo "${BIN_DIR}"

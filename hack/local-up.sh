@@ -25,7 +25,9 @@
 #     (./cmd/webhook) as local processes impersonating their ServiceAccounts;
 #     the apiserver reaches the webhook through localenv's egress proxy,
 # then creates one demo KCert of each certificate type, waits until they are
-# Ready and prints them. Everything stays up until Ctrl-C.
+# Ready and prints them. <work-dir>/bin holds kubectl (built from source, of
+# the apiserver's release, pointing at this environment) and kn-certmanager.
+# Everything stays up until Ctrl-C.
 #
 # With --serving, Knative Serving's real controller runs too (built from its
 # Go module once, ~8.5 min on 2 cores), with Serving's CRDs and ConfigMaps,
@@ -140,7 +142,7 @@ run_build() {
 # 1. etcd and kube-apiserver (cached; a cold build takes 10-17 min).
 log "etcd and kube-apiserver: hack/build-localenv-tools.sh"
 ASSETS="$("${REPO_ROOT}/hack/build-localenv-tools.sh" | tail -n1)"
-[[ -x "${ASSETS}/etcd" && -x "${ASSETS}/kube-apiserver" ]] || die "no binaries in ${ASSETS}"
+[[ -x "${ASSETS}/etcd" && -x "${ASSETS}/kube-apiserver" && -x "${ASSETS}/kubectl" ]] || die "no binaries in ${ASSETS}"
 
 SERVING_FLAGS=()
 if [[ "${SERVING}" == 1 ]]; then
@@ -165,6 +167,8 @@ if [[ "${CONTROLLER}" == 1 ]]; then
   run_build "webhook (./cmd/webhook)" "${REPO_ROOT}" go build -o "${BIN_DIR}/webhook" ./cmd/webhook
   CONTROLLER_FLAGS=(--run-controller "${BIN_DIR}/controller" --run-webhook "${BIN_DIR}/webhook")
 fi
+# The kn plugin: kn finds kn-certmanager on PATH as `kn certmanager`.
+run_build "kn-certmanager (./cmd/kn-certmanager)" "${REPO_ROOT}" go build -o "${BIN_DIR}/kn-certmanager" ./cmd/kn-certmanager
 
 # 4. Start localenv. Its progress goes to stderr, its READY line to a file.
 # --exit-with-parent: it shuts down should this script be killed.
@@ -186,6 +190,15 @@ grep -q '^localenv: ready' "${OUT}" || die "localenv not ready after 5 minutes (
 KUBECONFIG_PATH="${WORK_DIR}/kubeconfig"
 log "localenv is ready"
 
+# kubectl of the apiserver's release, already pointing at this environment,
+# so that the integration guide's commands work as written.
+cat >"${BIN_DIR}/kubectl" <<EOF
+#!/usr/bin/env bash
+# Written by hack/local-up.sh: kubectl for the local environment in ${WORK_DIR}.
+exec "${ASSETS}/kubectl" --kubeconfig "${KUBECONFIG_PATH}" "\$@"
+EOF
+chmod 0755 "${BIN_DIR}/kubectl"
+
 # 5. The demo.
 if [[ "${DEMO}" == 1 && "${SERVING}" == 1 ]]; then
   log "creating the demo DomainMapping..."
@@ -205,10 +218,14 @@ fi
 
 cat >&2 <<EOF
 
-net-certmanager is running locally. Use it with:
-  export KUBECONFIG=${KUBECONFIG_PATH}
-(there is no kubectl here; any client, e.g. client-go, or
- '${BIN_DIR}/localenv demo --kubeconfig ${KUBECONFIG_PATH}' for more demo KCerts)
+net-certmanager is running locally. Use it with kubectl $("${ASSETS}/kubectl" version --client 2>/dev/null | sed -n 's/^Client Version: //p')
+(built from source; ${BIN_DIR}/kubectl already points at this environment) and the plugin:
+  export PATH="${BIN_DIR}:\${PATH}" KUBECONFIG=${KUBECONFIG_PATH}
+  kubectl get clusterissuers
+  kubectl -n knative-serving edit configmap config-certmanager
+  kubectl get kcert -A
+  kn-certmanager doctor          # \`kn certmanager doctor\` with kn installed
+More demo KCerts: '${BIN_DIR}/localenv demo --kubeconfig ${KUBECONFIG_PATH}'.
 Controller kubeconfig: ${WORK_DIR}/kubeconfig-controller
 Webhook kubeconfig: ${WORK_DIR}/kubeconfig-webhook (config-certmanager changes are validated)
 Logs: ${WORK_DIR}/logs/

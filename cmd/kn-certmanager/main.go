@@ -209,20 +209,28 @@ func (r *rotationFlags) register(fs *pflag.FlagSet) {
 func (r *rotationFlags) options() (kncm.RotationOptions, error) {
 	o := kncm.RotationOptions{Grace: r.grace}
 	var err error
-	if o.NewCAs, err = readCAs(r.newCA); err != nil {
+	if o.NewCAs, err = readCAs(r.newCA, false); err != nil {
 		return o, err
 	}
-	o.OldCAs, err = readCAs(r.oldCA)
+	o.OldCAs, err = readCAs(r.oldCA, true)
 	return o, err
 }
 
-func readCAs(path string) ([]*x509.Certificate, error) {
+// readCAs reads a PEM file of CAs. The new CAs must be valid now; the CAs
+// being retired may have expired already: that is often why they go.
+func readCAs(path string, retiring bool) ([]*x509.Certificate, error) {
 	if path == "" {
 		return nil, nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
+	}
+	if retiring {
+		if certs := kncm.ParseCertificates(data); len(certs) > 0 {
+			return certs, nil
+		}
+		return nil, fmt.Errorf("%s: no certificate", path)
 	}
 	certs, skipped := trust.ParseBundle(data, time.Now())
 	if len(certs) == 0 {

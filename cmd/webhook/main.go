@@ -16,8 +16,8 @@ limitations under the License.
 
 // The webhook validates config-certmanager before it is stored: the
 // controller's strict parser, plus a check that an existing issuer suits the
-// certificates its key selects it for. It provisions its own serving
-// certificate.
+// certificates its key selects it for (once cert-manager is installed). It
+// provisions its own serving certificate.
 package main
 
 import (
@@ -35,8 +35,6 @@ import (
 	"knative.dev/pkg/webhook/certificates"
 	"knative.dev/pkg/webhook/configmaps"
 
-	clusterissuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/clusterissuer"
-	issuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/issuer"
 	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/webhook"
 )
@@ -57,14 +55,12 @@ const (
 )
 
 func newConfigValidationController(ctx context.Context, _ configmap.Watcher) *controller.Impl {
-	lookup := &webhook.ListerLookup{
-		ClusterIssuerLister: clusterissuerinformer.Get(ctx).Lister(),
-		IssuerLister:        issuerinformer.Get(ctx).Lister(),
-	}
-	return configmaps.NewAdmissionController(ctx, webhook.ConfigWebhookName, configWebhookPath,
+	lookup := newIssuerCache(ctx)
+	impl := configmaps.NewAdmissionController(ctx, webhook.ConfigWebhookName, configWebhookPath,
 		configmap.Constructors{
 			issuerconfig.CertManagerConfigName: webhook.NewConfigValidator(system.Namespace(), lookup),
 		})
+	return webhook.WithIssuerWarnings(impl, system.Namespace(), lookup)
 }
 
 func main() {

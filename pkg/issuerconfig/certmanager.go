@@ -26,10 +26,13 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
 
 	"knative.dev/networking/pkg/apis/networking"
 	netcfg "knative.dev/networking/pkg/config"
+
+	"knative.dev/net-certmanager/pkg/bounded"
 )
 
 const (
@@ -105,7 +108,7 @@ func NewCertManagerConfigFromConfigMap(cm *corev1.ConfigMap) (*CertManagerConfig
 		target, known := refs[key]
 		if !known {
 			errs = append(errs, fmt.Errorf("%s: unknown key; the known keys are %s",
-				key, strings.Join(knownKeys, ", ")))
+				bounded.Truncate(key, bounded.MaxValue), strings.Join(knownKeys, ", ")))
 			continue
 		}
 		ref, err := parseIssuerRef(cm.Data[key])
@@ -124,30 +127,50 @@ func NewCertManagerConfigFromConfigMap(cm *corev1.ConfigMap) (*CertManagerConfig
 // parseIssuerRef reads one `{name, kind, group}` YAML object.
 func parseIssuerRef(data string) (cmmeta.IssuerReference, error) {
 	var ref cmmeta.IssuerReference
+	if err := checkFields(data); err != nil {
+		return ref, err
+	}
 	// UnmarshalStrict rejects unknown fields (a typo such as `nmae`) and
-	// duplicate fields, instead of silently ignoring them.
+	// duplicate fields, instead of silently ignoring them. Its message may
+	// quote the input, hence the bound.
 	if err := yaml.UnmarshalStrict([]byte(data), &ref); err != nil {
-		return ref, fmt.Errorf("not a {name, kind, group} object: %w", err)
+		return ref, fmt.Errorf("not a {name, kind, group} object: %s", bounded.Truncate(err.Error(), bounded.MaxValue))
 	}
 	return ref, ValidateIssuerRef(ref)
 }
 
-// ValidateIssuerRef checks a reference the way cert-manager will use it.
+// ValidateIssuerRef checks a reference the way cert-manager and the
+// apiserver will use it: the name is an object name (a DNS-1123 subdomain of
+// at most 253 bytes), the kind a kind as the apiserver accepts one for a
+// CRD, the group an API group (a DNS-1123 subdomain); and in cert-manager's
+// own group, the kind is one of its issuer kinds. Every problem is reported.
 func ValidateIssuerRef(ref cmmeta.IssuerReference) error {
+	var errs []error
 	if strings.TrimSpace(ref.Name) == "" {
-		return errors.New("name must not be empty")
+		errs = append(errs, errors.New("name must not be empty"))
+	} else if msgs := validation.IsDNS1123Subdomain(ref.Name); len(msgs) > 0 {
+		errs = append(errs, fmt.Errorf("name %s is not a valid object name: %s", bounded.Quote(ref.Name), strings.Join(msgs, "; ")))
 	}
-	if IsExternal(ref) {
-		return nil
+	if ref.Group != "" {
+		if msgs := validation.IsDNS1123Subdomain(ref.Group); len(msgs) > 0 {
+			errs = append(errs, fmt.Errorf("group %s is not an API group (a DNS subdomain such as example.com): %s",
+				bounded.Quote(ref.Group), strings.Join(msgs, "; ")))
+		}
 	}
-	switch ref.Kind {
-	// An empty kind keeps cert-manager's meaning: an Issuer in the certificate's namespace.
-	case "", cmv1.IssuerKind, cmv1.ClusterIssuerKind:
-		return nil
-	default:
-		return fmt.Errorf("kind %q is not an issuer kind of group %s; use %s or %s, or set group for an external issuer",
-			ref.Kind, certmanager.GroupName, cmv1.IssuerKind, cmv1.ClusterIssuerKind)
+	// The apiserver's rule for a CRD's kind.
+	if ref.Kind != "" && len(validation.IsDNS1035Label(strings.ToLower(ref.Kind))) > 0 {
+		errs = append(errs, fmt.Errorf("kind %s is not a kind: a letter, then letters, digits or '-', at most %d characters",
+			bounded.Quote(ref.Kind), validation.DNS1035LabelMaxLength))
+	} else if !IsExternal(ref) {
+		switch ref.Kind {
+		// An empty kind keeps cert-manager's meaning: an Issuer in the certificate's namespace.
+		case "", cmv1.IssuerKind, cmv1.ClusterIssuerKind:
+		default:
+			errs = append(errs, fmt.Errorf("kind %q is not an issuer kind of group %s; use %s or %s, or set group for an external issuer",
+				ref.Kind, certmanager.GroupName, cmv1.IssuerKind, cmv1.ClusterIssuerKind))
+		}
 	}
+	return errors.Join(errs...)
 }
 
 // UnknownCertificateTypeError is returned for a certificate-type label value

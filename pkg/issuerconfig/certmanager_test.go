@@ -18,6 +18,7 @@ package issuerconfig
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,6 +26,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"knative.dev/net-certmanager/pkg/bounded"
 )
 
 func configMap(data map[string]string) *corev1.ConfigMap {
@@ -104,7 +107,71 @@ func TestNewCertManagerConfigFromConfigMap(t *testing.T) {
 	}, {
 		name:    "duplicate field",
 		cm:      configMap(map[string]string{"issuerRef": "name: a\nname: b"}),
-		wantErr: []string{"issuerRef: not a {name, kind, group} object"},
+		wantErr: []string{`issuerRef: field "name" is given twice`},
+	}, {
+		name:    "duplicate field in another case: json would let the last win",
+		cm:      configMap(map[string]string{"issuerRef": "kind: ClusterIssuer\nname: a\nKind: Issuer"}),
+		wantErr: []string{`issuerRef: field "kind" is given twice, as "kind" and as "Kind"; field names do not depend on case`},
+	}, {
+		name:    "duplicate field, both capitalised differently",
+		cm:      configMap(map[string]string{"clusterLocalIssuerRef": "NAME: a\nName: a"}),
+		wantErr: []string{`clusterLocalIssuerRef: field "name" is given twice, as "NAME" and as "Name"`},
+	}, {
+		name:    "YAML 1.1 bool: name: on would become \"true\"",
+		cm:      configMap(map[string]string{"issuerRef": "name: on"}),
+		wantErr: []string{"issuerRef: name: YAML reads this value as the bool true, not a string; quote it if it is meant as text"},
+	}, {
+		name:    "YAML 1.1 bool in kind",
+		cm:      configMap(map[string]string{"issuerRef": "name: x\nkind: yes"}),
+		wantErr: []string{"issuerRef: kind: YAML reads this value as the bool true, not a string"},
+	}, {
+		name:    "number: name: 0x10 would become \"16\"",
+		cm:      configMap(map[string]string{"systemInternalIssuerRef": "name: 0x10"}),
+		wantErr: []string{"systemInternalIssuerRef: name: YAML reads this value as the number 16, not a string"},
+	}, {
+		name:    "float group",
+		cm:      configMap(map[string]string{"issuerRef": "name: x\ngroup: 1.5"}),
+		wantErr: []string{"issuerRef: group: YAML reads this value as the number 1.5, not a string"},
+	}, {
+		name:    "null kind",
+		cm:      configMap(map[string]string{"issuerRef": "name: x\nkind: ~"}),
+		wantErr: []string{"issuerRef: kind: YAML reads this value as null, not a string"},
+	}, {
+		name:    "a capitalised field is checked as well",
+		cm:      configMap(map[string]string{"issuerRef": "Name: off"}),
+		wantErr: []string{"issuerRef: Name: YAML reads this value as the bool false, not a string"},
+	}, {
+		name: "quoted, the same words are strings",
+		cm:   configMap(map[string]string{"issuerRef": "name: \"on\"\nkind: 'ClusterIssuer'\ngroup: \"cert-manager.io\""}),
+		want: &CertManagerConfig{IssuerRef: cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "on", Group: "cert-manager.io"}, ClusterLocalIssuerRef: def, SystemInternalIssuerRef: def},
+	}, {
+		name:    "name longer than an object name may be",
+		cm:      configMap(map[string]string{"issuerRef": "name: " + strings.Repeat("a", 254)}),
+		wantErr: []string{"issuerRef: name \"" + strings.Repeat("a", 254) + "\" is not a valid object name: must be no more than 253 characters"},
+	}, {
+		name: "name of exactly 253 bytes",
+		cm:   configMap(map[string]string{"issuerRef": "kind: ClusterIssuer\nname: " + strings.Repeat("a", 253)}),
+		want: &CertManagerConfig{IssuerRef: cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: strings.Repeat("a", 253)}, ClusterLocalIssuerRef: def, SystemInternalIssuerRef: def},
+	}, {
+		name:    "name that is not a DNS subdomain",
+		cm:      configMap(map[string]string{"clusterLocalIssuerRef": "name: My_Issuer"}),
+		wantErr: []string{`clusterLocalIssuerRef: name "My_Issuer" is not a valid object name: a lowercase RFC 1123 subdomain`},
+	}, {
+		name:    "kind that is not a kind",
+		cm:      configMap(map[string]string{"issuerRef": "name: x\nkind: Cluster.Issuer\ngroup: example.com"}),
+		wantErr: []string{`issuerRef: kind "Cluster.Issuer" is not a kind: a letter, then letters, digits or '-', at most 63 characters`},
+	}, {
+		name:    "kind too long",
+		cm:      configMap(map[string]string{"issuerRef": "name: x\ngroup: example.com\nkind: K" + strings.Repeat("k", 63)}),
+		wantErr: []string{`is not a kind: a letter, then letters, digits or '-', at most 63 characters`},
+	}, {
+		name:    "group that is not an API group",
+		cm:      configMap(map[string]string{"issuerRef": "name: x\nkind: Foo\ngroup: Example.COM/v1"}),
+		wantErr: []string{`issuerRef: group "Example.COM/v1" is not an API group (a DNS subdomain such as example.com)`},
+	}, {
+		name:    "every field problem of one reference is reported",
+		cm:      configMap(map[string]string{"issuerRef": "name: A\nkind: 9\"\ngroup: _"}),
+		wantErr: []string{`name "A"`, `kind "9\""`, `group "_"`},
 	}, {
 		name:    "every problem is reported, not only the first",
 		cm:      configMap(map[string]string{"bogus": "x", "issuerRef": "name: \"\""}),
@@ -132,6 +199,36 @@ func TestNewCertManagerConfigFromConfigMap(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("config (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// A megabyte of input in any place yields a message of bounded size that
+// still names the key.
+func TestErrorsAreBounded(t *testing.T) {
+	huge := strings.Repeat("a", 1_000_000)
+	// YAML allows implicit keys of up to 1024 characters.
+	longKey := strings.Repeat("k", 1000)
+	for name, data := range map[string]map[string]string{
+		"name":          {"issuerRef": "name: " + huge},
+		"kind":          {"issuerRef": "name: x\ngroup: example.com\nkind: " + huge},
+		"group":         {"issuerRef": "name: x\ngroup: " + huge},
+		"unknown field": {"issuerRef": longKey + ": x"},
+		"unknown key":   {huge: "name: x"},
+		"field twice":   {"issuerRef": longKey + ": x\n" + strings.ToUpper(longKey) + ": y"},
+		"not a string":  {"issuerRef": "name: [" + huge + "]"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := NewCertManagerConfigFromConfigMap(configMap(data))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if n := len(err.Error()); n > 2*bounded.MaxMessage {
+				t.Errorf("message is %d bytes, want at most %d", n, 2*bounded.MaxMessage)
+			}
+			if !strings.Contains(err.Error(), "more bytes") && name != "not a string" {
+				t.Errorf("message does not say it was cut: %.300s", err)
 			}
 		})
 	}
@@ -201,12 +298,20 @@ func FuzzNewConfigFromConfigMap(f *testing.F) {
 	f.Add("_example", "")
 	f.Add("issuerRef", "name: [1, 2]")
 	f.Add("bogus", "\x00\xff")
+	f.Add("issuerRef", "name: on\nKind: Issuer\nkind: ClusterIssuer")
+	f.Add("issuerRef", "name: 0x10\ngroup: 1e3")
+	f.Add("issuerRef", "{name: &a x, kind: *a, group: !!str 1}")
+	f.Add("issuerRef", "name: \"on\"\nkind: 'Issuer'")
 	f.Fuzz(func(t *testing.T, key, value string) {
 		cfg, err := NewCertManagerConfigFromConfigMap(configMap(map[string]string{key: value}))
 		if (cfg == nil) == (err == nil) {
 			t.Fatalf("exactly one of config and error must be set: %+v, %v", cfg, err)
 		}
 		if err != nil {
+			// One key's problems, each quoting at most a bounded value.
+			if n := len(err.Error()); n > 2*bounded.MaxMessage {
+				t.Fatalf("error of %d bytes for %d bytes of input", n, len(key)+len(value))
+			}
 			return
 		}
 		// Whatever is accepted must be usable as-is by cert-manager.
@@ -214,6 +319,40 @@ func FuzzNewConfigFromConfigMap(f *testing.F) {
 			if err := ValidateIssuerRef(ref); err != nil {
 				t.Fatalf("accepted an invalid reference %+v: %v", ref, err)
 			}
+		}
+		// Nothing is made up: without escapes (a backslash), every accepted
+		// field is written in the input as it is, not coerced from another
+		// YAML type (`name: on` read as "true").
+		ref, _, _ := cfg.IssuerFor(map[string]string{
+			IssuerRefKey: "external-domain", ClusterLocalIssuerRefKey: "cluster-local-domain", SystemInternalIssuerRefKey: "system-internal",
+		}[key])
+		if !slices.Contains(knownKeys, key) || strings.Contains(value, "\\") {
+			return
+		}
+		for field, v := range map[string]string{"name": ref.Name, "kind": ref.Kind, "group": ref.Group} {
+			if !strings.Contains(value, v) {
+				t.Fatalf("accepted %s %q, which the input %q does not contain", field, v, value)
+			}
+		}
+	})
+}
+
+// FuzzValidateIssuerRef: any field of any size gets a bounded answer, and
+// an accepted name is an object name.
+func FuzzValidateIssuerRef(f *testing.F) {
+	f.Add("x", "ClusterIssuer", "")
+	f.Add("a.b", "Foo", "example.com")
+	f.Add(strings.Repeat("a", 300), "K-1", "-")
+	f.Fuzz(func(t *testing.T, name, kind, group string) {
+		err := ValidateIssuerRef(cmmeta.IssuerReference{Name: name, Kind: kind, Group: group})
+		if err != nil {
+			if n := len(err.Error()); n > 2*bounded.MaxMessage {
+				t.Fatalf("error of %d bytes", n)
+			}
+			return
+		}
+		if len(name) > 253 || len(kind) > 63 || len(group) > 253 {
+			t.Fatalf("accepted a field longer than allowed: %d, %d, %d bytes", len(name), len(kind), len(group))
 		}
 	})
 }

@@ -24,6 +24,7 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	cmclientset "github.com/cert-manager/cert-manager/pkg/client/clientset/versioned"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 
 	netclientset "knative.dev/networking/pkg/client/clientset/versioned"
@@ -81,9 +82,12 @@ type Inventory struct {
 
 	Issuers    []IssuerInfo
 	Controller ControllerInfo
-	KCerts     []KCertInfo
-	Bundles    []BundleInfo
-	Serving    ServingInfo
+	// KCerts are those of the controller's class; OtherClassKCerts counts
+	// the rest, which another controller serves.
+	KCerts           []KCertInfo
+	OtherClassKCerts int
+	Bundles          []BundleInfo
+	Serving          ServingInfo
 }
 
 // IssuerInfo is one issuer a config key refers to, as seen from one
@@ -125,11 +129,17 @@ type ControllerInfo struct {
 // KCertInfo is one Knative Certificate and the chain it was last issued.
 type KCertInfo struct {
 	Namespace, Name string
+	UID             types.UID
 	Type            string
 	Ready           bool
 	NotAfter        *time.Time
-	// CertificateFound says whether the cert-manager Certificate exists.
+	// CertificateFound says whether the cert-manager Certificate that the
+	// KCert controls exists; CertificateUID is its UID.
 	CertificateFound bool
+	CertificateUID   types.UID
+	// CertificateNotControlled says that a Certificate of the KCert's name
+	// exists but the KCert does not control it: it is left alone.
+	CertificateNotControlled bool
 	// Issuing is true while cert-manager re-issues it.
 	Issuing bool
 	// Request is the CertificateRequest of the current revision.

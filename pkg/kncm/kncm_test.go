@@ -37,6 +37,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	fakediscovery "k8s.io/client-go/discovery/fake"
 	fakekube "k8s.io/client-go/kubernetes/fake"
 	"k8s.io/utils/ptr"
@@ -47,6 +48,7 @@ import (
 	"knative.dev/pkg/apis"
 	duckv1 "knative.dev/pkg/apis/duck/v1"
 
+	"knative.dev/net-certmanager/pkg/certclass"
 	"knative.dev/net-certmanager/pkg/trust"
 )
 
@@ -159,14 +161,19 @@ func (w *world) acmeKCert(t *testing.T, name string) {
 func (w *world) kcert(t *testing.T, name string, signer *ca, issuing bool) {
 	issued := now.Add(-time.Hour)
 	leaf := signer.leaf(t, name+".example.com", issued)
-	w.net = append(w.net, &v1alpha1.Certificate{
-		ObjectMeta: metav1.ObjectMeta{Namespace: "app", Name: name, Labels: map[string]string{networking.CertificateTypeLabelKey: "external-domain"}},
+	kc := &v1alpha1.Certificate{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "app", Name: name, UID: types.UID("kcert-" + name),
+			Labels:      map[string]string{networking.CertificateTypeLabelKey: "external-domain"},
+			Annotations: map[string]string{networking.CertificateClassAnnotationKey: certclass.Default}},
 		Status: v1alpha1.CertificateStatus{
 			Status:   duckv1.Status{Conditions: duckv1.Conditions{{Type: apis.ConditionReady, Status: corev1.ConditionTrue}}},
 			NotAfter: &metav1.Time{Time: leaf.NotAfter},
 		},
-	})
-	cert := &cmv1.Certificate{ObjectMeta: metav1.ObjectMeta{Namespace: "app", Name: name, Generation: 3}, Status: cmv1.CertificateStatus{Revision: ptr.To(2)}}
+	}
+	w.net = append(w.net, kc)
+	cert := &cmv1.Certificate{ObjectMeta: metav1.ObjectMeta{Namespace: "app", Name: name, Generation: 3, UID: types.UID("cert-" + name),
+		OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(kc, v1alpha1.SchemeGroupVersion.WithKind("Certificate"))}},
+		Status: cmv1.CertificateStatus{Revision: ptr.To(2)}}
 	if issuing {
 		cert.Status.Conditions = []cmv1.CertificateCondition{{Type: cmv1.CertificateConditionIssuing, Status: cmmeta.ConditionTrue, Reason: "Renewing"}}
 	}

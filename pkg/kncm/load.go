@@ -63,30 +63,35 @@ func Load(ctx context.Context, c Clients, o Options, now time.Time) (*Inventory,
 		}
 	}
 
-	// 3. KCerts and their current chains.
-	if err := loadKCerts(ctx, c, o, inv); err != nil {
+	// 3. The class handover with Serving, and our webhook. First, because
+	// it says which class the controller serves.
+	inv.Serving = loadServing(ctx, c, o)
+
+	// 4. The KCerts of that class and their current chains.
+	if err := loadKCerts(ctx, c, o, inv.Serving.ControllerClass, inv); err != nil {
 		return nil, err
 	}
 
-	// 4. Issuers, per config key.
+	// 5. Issuers, per config key.
 	if inv.Config != nil {
 		loadIssuers(ctx, c, o, inv)
 	}
 
-	// 5. The controller.
+	// 6. The controller.
 	inv.Controller = loadController(ctx, c, o, now)
 
-	// 6. Trust bundles.
+	// 7. Trust bundles.
 	for _, ns := range bundleNamespaces(ctx, c, o, inv) {
 		inv.Bundles = append(inv.Bundles, loadBundle(ctx, c, ns, now))
 	}
-
-	// 7. The class handover with Serving, and our webhook.
-	inv.Serving = loadServing(ctx, c, o)
 	return inv, nil
 }
 
-func loadKCerts(ctx context.Context, c Clients, o Options, inv *Inventory) error {
+// loadKCerts reads the KCerts of class, and for each the cert-manager
+// Certificate it controls: a KCert of another class is another
+// controller's, and a same-named Certificate that the KCert does not
+// control is someone else's; neither is ours to judge or re-issue.
+func loadKCerts(ctx context.Context, c Clients, o Options, class string, inv *Inventory) error {
 	namespaces := o.Namespaces
 	if len(namespaces) == 0 {
 		namespaces = []string{metav1.NamespaceAll}
@@ -100,10 +105,17 @@ func loadKCerts(ctx context.Context, c Clients, o Options, inv *Inventory) error
 		requests := map[string][]cmv1.CertificateRequest{}
 		for i := range kcerts.Items {
 			kc := &kcerts.Items[i]
+			if kc.Annotations[networking.CertificateClassAnnotationKey] != class {
+				inv.OtherClassKCerts++
+				continue
+			}
 			info := kcertInfo(kc)
 			cert, err := c.CM.CertmanagerV1().Certificates(kc.Namespace).Get(ctx, kc.Name, metav1.GetOptions{})
-			if err == nil {
+			if err == nil && !controlledBy(cert, kc.UID) {
+				info.CertificateNotControlled = true
+			} else if err == nil {
 				info.CertificateFound = true
+				info.CertificateUID = cert.UID
 				info.Issuing = isIssuing(cert)
 				if cert.Status.Revision != nil {
 					crs, ok := requests[kc.Namespace]
@@ -119,7 +131,7 @@ func loadKCerts(ctx context.Context, c Clients, o Options, inv *Inventory) error
 						info.Request = cr.Name
 						info.IssuedAt = cr.CreationTimestamp.Time
 						info.Leaf, info.Intermediates = splitChain(cr.Status.Certificate)
-						info.CA = parseCerts(cr.Status.CA)
+						info.CA = ParseCertificates(cr.Status.CA)
 					}
 				}
 			}
@@ -134,7 +146,7 @@ func loadKCerts(ctx context.Context, c Clients, o Options, inv *Inventory) error
 }
 
 func kcertInfo(kc *v1alpha1.Certificate) KCertInfo {
-	info := KCertInfo{Namespace: kc.Namespace, Name: kc.Name, Type: kc.Labels[networking.CertificateTypeLabelKey], Ready: kc.IsReady()}
+	info := KCertInfo{Namespace: kc.Namespace, Name: kc.Name, UID: kc.UID, Type: kc.Labels[networking.CertificateTypeLabelKey], Ready: kc.IsReady()}
 	if kc.Status.NotAfter != nil {
 		t := kc.Status.NotAfter.Time
 		info.NotAfter = &t
@@ -224,7 +236,7 @@ func fillIssuer(ctx context.Context, c Clients, info *IssuerInfo, issuer cmv1.Ge
 		info.CAError = err.Error()
 		return
 	}
-	if certs := parseCerts(s.Data[corev1.TLSCertKey]); len(certs) > 0 {
+	if certs := ParseCertificates(s.Data[corev1.TLSCertKey]); len(certs) > 0 {
 		info.CA = certs[0]
 	} else {
 		info.CAError = fmt.Sprintf("Secret %s/%s has no certificate in %s", secretNamespace, s.Name, corev1.TLSCertKey)

@@ -26,6 +26,7 @@ import (
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	"golang.org/x/time/rate"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/retry"
 )
 
@@ -88,7 +89,7 @@ func Renew(ctx context.Context, c Clients, targets []KCertInfo, o RenewOptions, 
 		if err := lim.Wait(ctx); err != nil {
 			return res, err
 		}
-		outcome, err := trigger(ctx, c, kc.Namespace, kc.Name, now)
+		outcome, err := trigger(ctx, c, kc, now)
 		switch {
 		case err != nil:
 			res.Failed = append(res.Failed, name)
@@ -107,22 +108,36 @@ func Renew(ctx context.Context, c Clients, targets []KCertInfo, o RenewOptions, 
 	return res, nil
 }
 
-func trigger(ctx context.Context, c Clients, ns, name string, now func() time.Time) (string, error) {
+// trigger re-reads the Certificate and triggers it only if it is still the
+// one the KCert controlled when the inventory was read: a Certificate
+// replaced in between, by anyone, is not ours to re-issue.
+func trigger(ctx context.Context, c Clients, kc KCertInfo, now func() time.Time) (string, error) {
 	outcome := "triggered"
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		cert, err := c.CM.CertmanagerV1().Certificates(ns).Get(ctx, name, metav1.GetOptions{})
+		cert, err := c.CM.CertmanagerV1().Certificates(kc.Namespace).Get(ctx, kc.Name, metav1.GetOptions{})
 		if err != nil {
 			return err
+		}
+		if cert.UID != kc.CertificateUID || !controlledBy(cert, kc.UID) {
+			return fmt.Errorf("%w: Certificate %s/%s", errNotControlled, kc.Namespace, kc.Name)
 		}
 		if isIssuing(cert) {
 			outcome = "issuing"
 			return nil
 		}
 		setIssuing(cert, now())
-		_, err = c.CM.CertmanagerV1().Certificates(ns).UpdateStatus(ctx, cert, metav1.UpdateOptions{})
+		_, err = c.CM.CertmanagerV1().Certificates(kc.Namespace).UpdateStatus(ctx, cert, metav1.UpdateOptions{})
 		return err
 	})
 	return outcome, err
+}
+
+// errNotControlled refuses to re-issue a Certificate the KCert does not control.
+var errNotControlled = errors.New("not controlled by the KCert it was read for; left alone")
+
+func controlledBy(obj metav1.Object, owner types.UID) bool {
+	ref := metav1.GetControllerOf(obj)
+	return owner != "" && ref != nil && ref.UID == owner
 }
 
 // setIssuing sets the Issuing condition True, keeping the other conditions.

@@ -26,6 +26,9 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"knative.dev/networking/pkg/apis/networking"
+	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 )
 
 func TestRotation(t *testing.T) {
@@ -257,5 +260,64 @@ func TestVerdict(t *testing.T) {
 				t.Errorf("verdict = %v, %q; want %v, %q", safe, got, tc.wantSafe, tc.want)
 			}
 		})
+	}
+}
+
+// TestRenewLeavesOthersAlone: renew re-issues only Certificates that a KCert
+// of the controller's class controls, and re-checks that when it writes.
+func TestRenewLeavesOthersAlone(t *testing.T) {
+	w := newWorld(t)
+	w.issuer("ca2", w.ca2, false)
+	w.kcert(t, "a", w.ca1, false)
+	w.kcert(t, "servings", w.ca1, false)
+	w.kcert(t, "foreign", w.ca1, false)
+	for _, o := range w.net {
+		if kc := o.(*v1alpha1.Certificate); kc.Name == "servings" {
+			kc.Annotations[networking.CertificateClassAnnotationKey] = "cert-manager.certificate.networking.knative.dev"
+		}
+	}
+	for _, o := range w.cm {
+		if cert, ok := o.(*cmv1.Certificate); ok && cert.Name == "foreign" {
+			cert.OwnerReferences[0].Controller = ptr.To(false)
+		}
+	}
+	c, cmc := w.clients()
+	inv, err := Load(context.Background(), c, DefaultOptions(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.OtherClassKCerts != 1 || len(inv.KCerts) != 2 {
+		t.Fatalf("KCerts = %d, of another class %d; want 2 and 1 (Serving's class left out)", len(inv.KCerts), inv.OtherClassKCerts)
+	}
+	for _, kc := range inv.KCerts {
+		if kc.Name == "foreign" && (kc.CertificateFound || !kc.CertificateNotControlled) {
+			t.Errorf("foreign: found=%v notControlled=%v, want a Certificate the KCert does not control", kc.CertificateFound, kc.CertificateNotControlled)
+		}
+	}
+	targets, err := RenewTargets(inv, RotationOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(targets) != 1 || targets[0].Name != "a" {
+		t.Fatalf("targets = %+v, want only app/a", targets)
+	}
+
+	// The Certificate is replaced by someone else after the inventory was read.
+	if err := cmc.CertmanagerV1().Certificates("app").Delete(context.Background(), "a", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cmc.CertmanagerV1().Certificates("app").Create(context.Background(),
+		&cmv1.Certificate{ObjectMeta: metav1.ObjectMeta{Namespace: "app", Name: "a", UID: "someone-elses"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	cmc.ClearActions()
+	res, err := Renew(context.Background(), c, targets, RenewOptions{Rate: 100}, func() time.Time { return now }, func(string, string) {})
+	if err == nil || len(res.Failed) != 1 {
+		t.Errorf("renew of a replaced Certificate: result %+v, err %v; want it failed", res, err)
+	}
+	for _, a := range cmc.Actions() {
+		if a.GetVerb() != "get" {
+			t.Errorf("unexpected %s of %s", a.GetVerb(), a.GetResource().Resource)
+		}
 	}
 }

@@ -30,8 +30,8 @@ import (
 // whether one certificate chains to others. Doctor, Rotation and Renew all
 // speak it.
 
-// parseCerts returns every certificate of a PEM bundle, expired or not.
-func parseCerts(data []byte) []*x509.Certificate {
+// ParseCertificates returns every certificate of a PEM bundle, expired or not.
+func ParseCertificates(data []byte) []*x509.Certificate {
 	var out []*x509.Certificate
 	for rest := data; ; {
 		var b *pem.Block
@@ -50,7 +50,7 @@ func parseCerts(data []byte) []*x509.Certificate {
 
 // splitChain returns the first certificate of a PEM chain and the rest.
 func splitChain(data []byte) (*x509.Certificate, []*x509.Certificate) {
-	certs := parseCerts(data)
+	certs := ParseCertificates(data)
 	if len(certs) == 0 {
 		return nil, nil
 	}

@@ -18,6 +18,7 @@ package webhook
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	cmacme "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
@@ -67,11 +68,16 @@ func TestCheckIssuers(t *testing.T) {
 			"ns-ca":   {{Namespace: "a", Spec: ca}},
 		},
 	}
+	many := &fakeLookup{issuers: map[string][]NamespacedIssuer{"x": nil}}
+	for _, ns := range []string{"n05", "n11", "n03", "n08", "n01", "n10", "n02", "n12", "n04", "n09", "n07", "n06"} {
+		many.issuers["x"] = append(many.issuers["x"], NamespacedIssuer{Namespace: ns, Spec: acme})
+	}
 	tests := []struct {
-		name   string
-		cfg    *issuerconfig.CertManagerConfig
-		lookup IssuerLookup
-		want   string
+		name         string
+		cfg          *issuerconfig.CertManagerConfig
+		lookup       IssuerLookup
+		want         string
+		wantWarnings []string
 	}{{
 		name: "CA everywhere",
 		cfg:  refs(ci("ca"), ci("ca"), ci("ca")),
@@ -95,9 +101,32 @@ func TestCheckIssuers(t *testing.T) {
 		want: "invalid config-certmanager: clusterLocalIssuerRef: ClusterIssuer \"acme\" is an ACME issuer; ACME cannot sign cluster-local names such as *.svc.cluster.local; use a CA or self-signed issuer\n" +
 			"systemInternalIssuerRef: ClusterIssuer \"acme\" is an ACME issuer; ACME cannot sign the system-internal SANs (kn-routing, kn-user-<namespace>, data-plane.knative.dev); use a CA or self-signed issuer",
 	}, {
-		name: "kind-less ref: an ACME Issuer of that name in any namespace, namespaces sorted",
-		cfg:  refs(ci("ca"), cmmeta.IssuerReference{Name: "ns-acme"}, ci("ca")),
-		want: `invalid config-certmanager: clusterLocalIssuerRef: Issuer "ns-acme" is an ACME issuer; ACME cannot sign cluster-local names such as *.svc.cluster.local; use a CA or self-signed issuer (an Issuer of that name is ACME in namespace a, b)`,
+		// A tenant's Issuer must not veto the operator's change.
+		name:         "kind-less ref: an ACME Issuer of that name in any namespace is a warning, namespaces sorted",
+		cfg:          refs(ci("ca"), cmmeta.IssuerReference{Name: "ns-acme"}, ci("ca")),
+		wantWarnings: []string{`clusterLocalIssuerRef: Issuer "ns-acme" is an ACME issuer; ACME cannot sign cluster-local names such as *.svc.cluster.local; use a CA or self-signed issuer; the KCerts it selects in namespace a, b will fail`},
+	}, {
+		name: "Issuer kind: a warning for each key, beside a ClusterIssuer's error",
+		cfg:  refs(ci("ca"), cmmeta.IssuerReference{Kind: "Issuer", Name: "ns-acme"}, ci("acme")),
+		want: `invalid config-certmanager: systemInternalIssuerRef: ClusterIssuer "acme" is an ACME issuer; ACME cannot sign the system-internal SANs (kn-routing, kn-user-<namespace>, data-plane.knative.dev); use a CA or self-signed issuer`,
+	}, {
+		name:   "the namespaces named are bounded",
+		cfg:    refs(ci("x"), cmmeta.IssuerReference{Name: "x"}, cmmeta.IssuerReference{Name: "x"}),
+		lookup: many,
+		wantWarnings: []string{
+			`clusterLocalIssuerRef: Issuer "x" is an ACME issuer; ACME cannot sign cluster-local names such as *.svc.cluster.local; use a CA or self-signed issuer; the KCerts it selects in namespace n01, n02, n03, n04, n05, n06, n07, n08, n09, n10 and 2 more will fail`,
+			`systemInternalIssuerRef: Issuer "x" is an ACME issuer; ACME cannot sign the system-internal SANs (kn-routing, kn-user-<namespace>, data-plane.knative.dev); use a CA or self-signed issuer; the KCerts it selects in namespace n01, n02, n03, n04, n05, n06, n07, n08, n09, n10 and 2 more will fail`,
+		},
+	}, {
+		name:   "issuers not synced yet: refused, try again",
+		cfg:    refs(ci("ca"), ci("acme"), ci("ca")),
+		lookup: &fakeLookup{err: ErrNotSynced},
+		want:   "config-certmanager: issuers not checked: the webhook is still loading cert-manager's issuers; try again in a few seconds",
+	}, {
+		name:         "no issuer CRDs: no issuer exists, which a warning says",
+		cfg:          refs(ci("ca"), ci("acme"), cmmeta.IssuerReference{Name: "x"}),
+		lookup:       &fakeLookup{err: ErrNoIssuerCRDs},
+		wantWarnings: []string{"config-certmanager: issuers not checked: cert-manager's Issuer and ClusterIssuer CRDs are not installed, so no issuer exists yet"},
 	}, {
 		name: "Issuer kind with CA Issuers only",
 		cfg:  refs(ci("ca"), cmmeta.IssuerReference{Kind: "Issuer", Name: "ns-ca"}, cmmeta.IssuerReference{Kind: "Issuer", Name: "ns-ca", Group: "cert-manager.io"}),
@@ -118,11 +147,14 @@ func TestCheckIssuers(t *testing.T) {
 			if l == nil {
 				l = lookup
 			}
-			err := CheckIssuers(tc.cfg, l)
+			warnings, err := CheckIssuers(tc.cfg, l)
 			if got := errString(err); got != tc.want {
 				t.Errorf("CheckIssuers() =\n%s\nwant\n%s", got, tc.want)
 			}
-			if tc.want != "" {
+			if !slices.Equal(warnings, tc.wantWarnings) {
+				t.Errorf("warnings =\n%q\nwant\n%q", warnings, tc.wantWarnings)
+			}
+			if tc.want != "" && !errors.Is(err, ErrNotSynced) {
 				var ue *issuerconfig.UnsuitableIssuerError
 				if errors.As(err, &ue) == (tc.lookup != nil) {
 					t.Errorf("errors.As(UnsuitableIssuerError) = %v for %v", !(tc.lookup != nil), err)
@@ -135,9 +167,6 @@ func TestCheckIssuers(t *testing.T) {
 func TestNewConfigValidator(t *testing.T) {
 	lookup := &fakeLookup{cluster: map[string]*cmv1.IssuerSpec{"acme": acme}}
 	validate := NewConfigValidator("knative-serving", lookup)
-	cm := func(ns string, data map[string]string) *corev1.ConfigMap {
-		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: issuerconfig.CertManagerConfigName}, Data: data}
-	}
 	tests := []struct {
 		name string
 		cm   *corev1.ConfigMap
@@ -198,6 +227,10 @@ func TestListerLookup(t *testing.T) {
 	if got, err := l.Issuers("missing"); err != nil || len(got) != 0 {
 		t.Errorf("Issuers(missing) = %+v, %v; want none", got, err)
 	}
+}
+
+func cm(ns string, data map[string]string) *corev1.ConfigMap {
+	return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: issuerconfig.CertManagerConfigName}, Data: data}
 }
 
 func errString(err error) string {

@@ -37,6 +37,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/rand"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
@@ -81,6 +82,8 @@ func init() {
 // clients talk to the cluster as its administrator; the controller under
 // test runs with its own identity.
 type clients struct {
+	// cfg is the REST config the clients were made from.
+	cfg  *rest.Config
 	kube kubernetes.Interface
 	net  netclientset.Interface
 	cm   cmclientset.Interface
@@ -94,6 +97,7 @@ func newClients(t *testing.T) *clients {
 	}
 	cfg.QPS, cfg.Burst = 100, 200
 	return &clients{
+		cfg:  cfg,
 		kube: kubernetes.NewForConfigOrDie(cfg),
 		net:  netclientset.NewForConfigOrDie(cfg),
 		cm:   cmclientset.NewForConfigOrDie(cfg),

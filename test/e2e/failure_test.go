@@ -26,7 +26,9 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +37,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/types"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	netcfg "knative.dev/networking/pkg/config"
@@ -85,8 +88,22 @@ func TestIssuanceFailureAndRecovery(t *testing.T) {
 		t.Errorf("message %q lacks cert-manager's message, the issuer or the config key", msg)
 	}
 
-	// Resyncs of the unchanged failure send no more events.
-	time.Sleep(10 * time.Second)
+	// Reconciles of the unchanged failure send no more events. A KCert label
+	// change makes one; the controller copies the label to its Certificate,
+	// which shows that it ran.
+	for i := range 3 {
+		round := strconv.Itoa(i)
+		patch := fmt.Sprintf(`{"metadata":{"labels":{"e2e-reconcile":%q}}}`, round)
+		if _, err := c.net.NetworkingV1alpha1().Certificates(ns).Patch(ctx, kc.Name, types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
+			t.Fatal("label the KCert:", err)
+		}
+		waitFor(t, "the Certificate to carry reconcile label "+round, time.Minute, func() bool {
+			cert, err := c.cm.CertmanagerV1().Certificates(ns).Get(ctx, kc.Name, metav1.GetOptions{})
+			return err == nil && cert.Labels["e2e-reconcile"] == round
+		})
+	}
+	// Events are sent asynchronously; give the last ones time to land.
+	time.Sleep(2 * time.Second)
 	if n := c.warningEvents(t, kc, "Failed"); n != 1 {
 		t.Errorf("%d Warning events with reason Failed, want 1", n)
 	}

@@ -116,6 +116,7 @@ func startOpsEnv(t *testing.T, deferCertManager bool, extra ...string) *opsEnv {
 	}
 	cfg.QPS, cfg.Burst = 100, 200
 	e.c = &clients{
+		cfg:  cfg,
 		kube: kubernetes.NewForConfigOrDie(cfg),
 		net:  netclientset.NewForConfigOrDie(cfg),
 		cm:   cmclientset.NewForConfigOrDie(cfg),

@@ -21,6 +21,7 @@ package e2e
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,17 +43,7 @@ const (
 // updateConfigData tries to store data in config-certmanager and returns
 // the apiserver's answer. The caller restores the original (restoreConfig).
 func (c *clients) updateConfigData(ctx context.Context, data map[string]string, mutate func(*corev1.ConfigMap)) error {
-	cms := c.kube.CoreV1().ConfigMaps(systemNamespace)
-	cm, err := cms.Get(ctx, configName, metav1.GetOptions{})
-	if err != nil {
-		return err
-	}
-	cm.Data = data
-	if mutate != nil {
-		mutate(cm)
-	}
-	_, err = cms.Update(ctx, cm, metav1.UpdateOptions{})
-	return err
+	return updateConfigWith(ctx, c.kube, data, mutate)
 }
 
 // restoreConfig puts config-certmanager back as it is now when the test ends.
@@ -123,9 +114,17 @@ func TestWebhookConfigValidation(t *testing.T) {
 		data: map[string]string{"systemInternalIssuerRef": issuerRef("ClusterIssuer", acmeIssuer)},
 		want: `invalid config-certmanager: systemInternalIssuerRef: ClusterIssuer "pebble-http01" is an ACME issuer; ACME cannot sign the system-internal SANs (kn-routing, kn-user-<namespace>, data-plane.knative.dev); use a CA or self-signed issuer`,
 	}, {
-		name: "kind-less reference to an existing ACME Issuer for clusterLocalIssuerRef",
-		data: map[string]string{"clusterLocalIssuerRef": "name: e2e-ns-acme\n"},
-		want: `invalid config-certmanager: clusterLocalIssuerRef: Issuer "e2e-ns-acme" is an ACME issuer; ACME cannot sign cluster-local names such as *.svc.cluster.local; use a CA or self-signed issuer (an Issuer of that name is ACME in namespace ` + acmeNS + `)`,
+		name: "a name that is not an object name, quoted within bounds",
+		data: map[string]string{"issuerRef": "kind: ClusterIssuer\nname: " + strings.Repeat("a", 300) + "\n"},
+		want: `invalid config-certmanager: issuerRef: name "` + strings.Repeat("a", 256) + `... (44 more bytes)" is not a valid object name: must be no more than 253 characters`,
+	}, {
+		name: "a field twice, in another case",
+		data: map[string]string{"issuerRef": "kind: ClusterIssuer\nname: " + caIssuer + "\nKind: Issuer\n"},
+		want: `invalid config-certmanager: issuerRef: field "kind" is given twice, as "kind" and as "Kind"; field names do not depend on case`,
+	}, {
+		name: "a value YAML reads as a bool",
+		data: map[string]string{"issuerRef": "kind: ClusterIssuer\nname: on\n"},
+		want: `invalid config-certmanager: issuerRef: name: YAML reads this value as the bool true, not a string; quote it if it is meant as text`,
 	}, {
 		// The objectSelector also matches the old object: dropping the
 		// label does not slip a change past the webhook.
@@ -181,7 +180,23 @@ func TestWebhookConfigValidation(t *testing.T) {
 		})
 	}
 
-	// A ConfigMap of that name elsewhere is not ours to judge.
+	// A tenant's Issuer must not veto the operator's change: warned of,
+	// naming its namespace.
+	t.Run("accepts a kind-less reference to a tenant's ACME Issuer, with a warning", func(t *testing.T) {
+		kube, warnings := kubeWithWarnings(c.cfg)
+		if err := updateConfigWith(ctx, kube, map[string]string{"clusterLocalIssuerRef": "name: e2e-ns-acme\n"}, nil); err != nil {
+			t.Fatal("update refused:", err)
+		}
+		want := `clusterLocalIssuerRef: Issuer "e2e-ns-acme" is an ACME issuer; ACME cannot sign cluster-local names such as *.svc.cluster.local; use a CA or self-signed issuer; the KCerts it selects in namespace ` + acmeNS + ` will fail`
+		if got := warnings.take(); !slices.Contains(got, want) {
+			t.Errorf("warnings = %q, want %q", got, want)
+		}
+	})
+
+	// A ConfigMap of that name elsewhere is not ours to judge. The shipped
+	// namespaceSelector keeps the apiserver from even asking; a second
+	// webhook configuration without it makes the apiserver ask, so that the
+	// webhook's own answer is what is tested.
 	t.Run("ignores config-certmanager in another namespace", func(t *testing.T) {
 		ns := c.newNamespace(t)
 		other := &corev1.ConfigMap{
@@ -189,7 +204,25 @@ func TestWebhookConfigValidation(t *testing.T) {
 			Data:       map[string]string{"bogus": "x"},
 		}
 		if _, err := c.kube.CoreV1().ConfigMaps(ns).Create(ctx, other, metav1.CreateOptions{}); err != nil {
-			t.Fatal("create:", err)
+			t.Fatal("create, not sent to the webhook:", err)
+		}
+		c.askWebhookIn(t, ns)
+		other.Labels = map[string]string{askedLabel: ns}
+		if err := c.kube.CoreV1().ConfigMaps(ns).Delete(ctx, configName, metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		// failurePolicy Fail: allowed means the webhook answered, and allowed it.
+		created, err := c.kube.CoreV1().ConfigMaps(ns).Create(ctx, other, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatal("create, asked of the webhook:", err)
+		}
+		// The control: asked the same way, what knative's part of the webhook
+		// refuses in any namespace (an edited _example) is refused.
+		created.Data = map[string]string{"_example": "edited"}
+		created.Annotations = map[string]string{"knative.dev/example-checksum": "0"}
+		if _, err := c.kube.CoreV1().ConfigMaps(ns).Update(ctx, created, metav1.UpdateOptions{}); err == nil ||
+			!strings.Contains(err.Error(), `the update modifies a key in "_example"`) {
+			t.Errorf("an edited _example asked of the webhook: %v, want it refused", err)
 		}
 	})
 }

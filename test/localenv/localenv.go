@@ -239,19 +239,19 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 	}
 	if e.opts.DeferCertManager {
 		e.step("cert-manager deferred: no cert-manager CRDs, controllers or issuers until InstallCertManager")
-	} else {
-		if err := e.runCertManager(ctx); err != nil {
+	} else if err := e.runCertManager(ctx); err != nil {
+		return nil, err
+	}
+	// The webhook serves without cert-manager too, as it must when
+	// installed first.
+	if e.opts.WebhookBinary != "" {
+		if err := e.startWebhook(ctx); err != nil {
 			return nil, err
 		}
-		if e.opts.WebhookBinary != "" {
-			if err := e.startWebhook(ctx); err != nil {
-				return nil, err
-			}
-		}
-		if e.Serving != nil {
-			if err := e.startServing(ctx); err != nil {
-				return nil, err
-			}
+	}
+	if !e.opts.DeferCertManager && e.Serving != nil {
+		if err := e.startServing(ctx); err != nil {
+			return nil, err
 		}
 	}
 	if e.opts.ControllerBinary != "" {

@@ -44,37 +44,51 @@ func (g Grant) String() string {
 	return fmt.Sprintf("%s %s/%s %s", g.Verb, group, g.Resource, where)
 }
 
-// Scope says where the controller table allows a grant.
+// Scope says where a Use needs a grant.
 type Scope int
 
 const (
-	// Cluster allows the grant cluster-wide (and so in any namespace).
+	// Cluster needs the grant cluster-wide (it is allowed in any namespace).
 	Cluster Scope = iota
 	// SystemNamespace allows the grant only in the controller's namespace.
 	SystemNamespace
 )
 
+// Use is what a subject's code calls on one resource: the verbs, where,
+// and, for the reader, the code that calls them.
+type Use struct {
+	Group, Resource string
+	Verbs           []string
+	Scope           Scope
+	By              string
+}
+
 type resource struct{ group, resource string }
 
-// ControllerTable is the controller's least privilege (issue 4): every verb
-// it may have, and where. Anything else bound to its ServiceAccount, Secrets
-// above all, is excess.
-var ControllerTable = map[resource]struct {
-	verbs []string
+type allowed struct {
+	verbs map[string]bool
 	scope Scope
-}{
-	{"cert-manager.io", "certificates"}:                        {[]string{"get", "list", "watch", "create", "update", "patch", "delete"}, Cluster},
-	{"cert-manager.io", "certificaterequests"}:                 {[]string{"get", "list", "watch"}, Cluster},
-	{"cert-manager.io", "issuers"}:                             {[]string{"get", "list", "watch"}, Cluster},
-	{"cert-manager.io", "clusterissuers"}:                      {[]string{"get", "list", "watch"}, Cluster},
-	{"acme.cert-manager.io", "orders"}:                         {[]string{"get", "list", "watch"}, Cluster},
-	{"acme.cert-manager.io", "challenges"}:                     {[]string{"get", "list", "watch"}, Cluster},
-	{"", "services"}:                                           {[]string{"get", "list", "watch"}, Cluster},
-	{"networking.internal.knative.dev", "certificates"}:        {[]string{"get", "list", "watch"}, Cluster},
-	{"networking.internal.knative.dev", "certificates/status"}: {[]string{"update"}, Cluster},
-	{"", "events"}:                    {[]string{"create", "patch"}, Cluster},
-	{"", "configmaps"}:                {[]string{"get", "list", "watch"}, SystemNamespace},
-	{"coordination.k8s.io", "leases"}: {[]string{"get", "list", "watch", "create", "update", "patch"}, SystemNamespace},
+}
+
+// merge collects the verbs of every Use by resource; a resource used with
+// two scopes is a problem.
+func merge(uses []Use) (map[resource]allowed, []string) {
+	out := map[resource]allowed{}
+	var problems []string
+	for _, u := range uses {
+		r := resource{u.Group, u.Resource}
+		a, ok := out[r]
+		if !ok {
+			a = allowed{verbs: map[string]bool{}, scope: u.Scope}
+		} else if a.scope != u.Scope {
+			problems = append(problems, fmt.Sprintf("%s/%s is used with two scopes", u.Group, u.Resource))
+		}
+		for _, v := range u.Verbs {
+			a.verbs[v] = true
+		}
+		out[r] = a
+	}
+	return out, problems
 }
 
 // CheckNoWildcards returns one problem per "*" in any Role or ClusterRole
@@ -175,12 +189,12 @@ func bindsServiceAccount(b rbacv1.RoleBinding, ns, name string) bool {
 	return false
 }
 
-// CheckControllerGrants compares the controller's grants with
-// ControllerTable: Secret access, anything not in the table, a
-// namespace-only grant given cluster-wide or in another namespace, and any
-// table entry missing are problems.
-func CheckControllerGrants(grants []Grant, systemNamespace string) []string {
-	var problems []string
+// CheckGrants compares a subject's grants with the uses of its code:
+// Secret access, a grant that no use needs, a namespace-only grant given
+// cluster-wide or in another namespace, and a use that no grant covers are
+// problems.
+func CheckGrants(grants []Grant, uses []Use, systemNamespace string) []string {
+	needed, problems := merge(uses)
 	have := map[string]bool{}
 	for _, g := range grants {
 		have[g.Group+"/"+g.Resource+"/"+g.Verb] = true
@@ -188,31 +202,26 @@ func CheckControllerGrants(grants []Grant, systemNamespace string) []string {
 			problems = append(problems, fmt.Sprintf("Secret access: %s", g))
 			continue
 		}
-		allowed, ok := ControllerTable[resource{g.Group, g.Resource}]
-		if !ok || !contains(allowed.verbs, g.Verb) {
-			problems = append(problems, fmt.Sprintf("not in the table: %s", g))
+		a, ok := needed[resource{g.Group, g.Resource}]
+		if !ok || !a.verbs[g.Verb] {
+			problems = append(problems, fmt.Sprintf("not used by the code: %s", g))
 			continue
 		}
-		if allowed.scope == SystemNamespace && g.Namespace != systemNamespace {
+		if a.scope == SystemNamespace && g.Namespace != systemNamespace {
 			problems = append(problems, fmt.Sprintf("allowed only in %s: %s", systemNamespace, g))
 		}
 	}
-	for r, allowed := range ControllerTable {
-		for _, v := range allowed.verbs {
+	for r, a := range needed {
+		for v := range a.verbs {
 			if !have[r.group+"/"+r.resource+"/"+v] {
-				problems = append(problems, fmt.Sprintf("missing: %s", Grant{Group: r.group, Resource: r.resource, Verb: v}))
+				g := Grant{Group: r.group, Resource: r.resource, Verb: v}
+				if a.scope == SystemNamespace {
+					g.Namespace = systemNamespace
+				}
+				problems = append(problems, fmt.Sprintf("missing: %s", g))
 			}
 		}
 	}
 	sort.Strings(problems)
 	return problems
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

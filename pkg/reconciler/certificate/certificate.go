@@ -40,6 +40,7 @@ import (
 	"knative.dev/pkg/logging"
 	pkgreconciler "knative.dev/pkg/reconciler"
 
+	"knative.dev/net-certmanager/pkg/bounded"
 	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
@@ -339,14 +340,22 @@ func (e *notOwnedError) Error() string {
 // fail marks the KCert Failed for a problem that retrying cannot fix; the
 // KCert is looked at again when it or config-certmanager changes.
 func (c *Reconciler) fail(kcert *v1alpha1.Certificate, reason, message string) pkgreconciler.Event {
+	message = bounded.Truncate(message, bounded.MaxMessage)
 	kcert.Status.HTTP01Challenges = nil
 	kcert.GetConditionSet().Manage(&kcert.Status).MarkFalse(v1alpha1.CertificateConditionReady, reason, "%s", message)
 	return controller.NewPermanentError(pkgreconciler.NewEvent(corev1.EventTypeWarning, reason, "%s", message))
 }
 
 // applyStatus writes the mapped status. Messages are passed as arguments,
-// never as format strings, since they come from cert-manager.
+// never as format strings, and bounded, since they come from cert-manager
+// and quote config-certmanager; the Warning event repeats the Ready message.
 func applyStatus(kcert *v1alpha1.Certificate, st resources.Status) {
+	st.Ready.Message = bounded.Truncate(st.Ready.Message, bounded.MaxMessage)
+	if st.Renewing != nil {
+		renewing := *st.Renewing
+		renewing.Message = bounded.Truncate(renewing.Message, bounded.MaxMessage)
+		st.Renewing = &renewing
+	}
 	conds := kcert.GetConditionSet().Manage(&kcert.Status)
 	switch st.Ready.Status {
 	case corev1.ConditionTrue:

@@ -34,6 +34,7 @@ import (
 
 	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
+	networkingclient "knative.dev/networking/pkg/client/injection/client"
 	kcertinformer "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate"
 	kcertreconciler "knative.dev/networking/pkg/client/injection/reconciler/networking/v1alpha1/certificate"
 	netlisters "knative.dev/networking/pkg/client/listers/networking/v1alpha1"
@@ -43,6 +44,7 @@ import (
 	"knative.dev/pkg/injection"
 	"knative.dev/pkg/logging"
 	pkgreconciler "knative.dev/pkg/reconciler"
+	"knative.dev/pkg/system"
 
 	"knative.dev/net-certmanager/pkg/certmanagerapi"
 	cmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client"
@@ -135,14 +137,15 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	}
 
 	classFilter := pkgreconciler.AnnotationFilterFunc(networking.CertificateClassAnnotationKey, class, false)
-	impl := kcertreconciler.NewImpl(ctx, r, class, func(impl *controller.Impl) controller.Options {
+	writer := &statusWriter{reconciler: r, client: networkingclient.Get(ctx)}
+	impl := kcertreconciler.NewImpl(ctx, writer, class, func(impl *controller.Impl) controller.Options {
 		resync := func(string, interface{}) {
 			logger.Info("config-certmanager changed; resyncing every Certificate of class ", class)
 			impl.FilteredGlobalResync(classFilter, kcertInformer.Informer())
 		}
 		store := config.NewStore(logger.Named("config-store"), resync)
 		watchConfig(cmw, store)
-		return controller.Options{ConfigStore: store}
+		return skipGeneratedStatusUpdates(controller.Options{ConfigStore: store})
 	})
 	// The generated NewImpl ignores Options.Concurrency; Run reads this field.
 	if workers > 0 {
@@ -175,21 +178,12 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 		challenges:          challengeInformer.Lister(),
 		classFilter:         classFilter,
 	}
-	enqueue := func(find func(interface{}) (types.NamespacedName, bool)) func(interface{}) {
-		return func(obj interface{}) {
-			if key, ok := find(obj); ok {
-				impl.EnqueueKey(key)
-			}
-		}
-	}
-	// A Certificate of the KCert's name, ours or foreign: a foreign one's
-	// deletion must let the NotOwned KCert proceed.
-	certInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfCertificate)))
+	onCertificate, onChallenge, onSolverService := dependentHandlers(owners, impl.EnqueueKey)
+	certInformer.Informer().AddEventHandler(onCertificate)
 	// Once the cache shows a Certificate this replica created, it is the truth again.
 	certInformer.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: r.recent.seen, DeleteFunc: r.recent.seen})
-	// Challenges and their solver Services drive status.http01Challenges.
-	challengeInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfChallenge)))
-	serviceInformer.Informer().AddEventHandler(controller.HandleAll(enqueue(owners.kcertOfSolverService)))
+	challengeInformer.Informer().AddEventHandler(onChallenge)
+	serviceInformer.Informer().AddEventHandler(onSolverService)
 
 	// A KCert waiting for a missing issuer proceeds when it appears; one
 	// whose issuer is deleted says so. Status updates of issuers are not
@@ -206,8 +200,9 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 // ConfigMap that does not exist, as a missing key does.
 func watchConfig(cmw configmap.Watcher, store *config.Store) {
 	if dw, ok := cmw.(configmap.DefaultingWatcher); ok {
+		// The watcher drops a ConfigMap of another namespace, the default too.
 		dw.WatchWithDefault(corev1.ConfigMap{
-			ObjectMeta: metav1.ObjectMeta{Name: issuerconfig.CertManagerConfigName},
+			ObjectMeta: metav1.ObjectMeta{Name: issuerconfig.CertManagerConfigName, Namespace: system.Namespace()},
 		}, store.OnConfigChanged)
 		return
 	}
@@ -223,15 +218,8 @@ func mustIndex(inf cache.SharedIndexInformer) cache.Indexer {
 	return inf.GetIndexer()
 }
 
-// The kinds of the owner chain, compared by group so that cert-manager's
-// Certificate and Knative's are never confused.
-var (
-	challengeKind          = acmev1.SchemeGroupVersion.WithKind("Challenge").GroupKind()
-	orderKind              = acmev1.SchemeGroupVersion.WithKind("Order").GroupKind()
-	certificateRequestKind = cmv1.SchemeGroupVersion.WithKind("CertificateRequest").GroupKind()
-	certificateKind        = cmv1.SchemeGroupVersion.WithKind("Certificate").GroupKind()
-	kcertKind              = v1alpha1.SchemeGroupVersion.WithKind("Certificate").GroupKind()
-)
+// kcertKind heads the owner chain, above cert-manager's kinds (resources).
+var kcertKind = v1alpha1.SchemeGroupVersion.WithKind("Certificate").GroupKind()
 
 // ownerChain walks controller references up from cert-manager's objects to
 // the KCert they were made for.
@@ -261,7 +249,7 @@ func (o *ownerChain) kcertOfSolverService(obj interface{}) (types.NamespacedName
 	if !ok {
 		return types.NamespacedName{}, false
 	}
-	ch, ok := controllerOf[*acmev1.Challenge](svc, challengeKind, o.challenges.Challenges(svc.Namespace).Get)
+	ch, ok := controllerOf[*acmev1.Challenge](svc, resources.ChallengeKind, o.challenges.Challenges(svc.Namespace).Get)
 	if !ok {
 		return types.NamespacedName{}, false
 	}
@@ -273,15 +261,15 @@ func (o *ownerChain) kcertOfChallenge(obj interface{}) (types.NamespacedName, bo
 	if !ok {
 		return types.NamespacedName{}, false
 	}
-	order, ok := controllerOf[*acmev1.Order](ch, orderKind, o.orders.Orders(ch.Namespace).Get)
+	order, ok := controllerOf[*acmev1.Order](ch, resources.OrderKind, o.orders.Orders(ch.Namespace).Get)
 	if !ok {
 		return types.NamespacedName{}, false
 	}
-	cr, ok := controllerOf[*cmv1.CertificateRequest](order, certificateRequestKind, o.certificateRequests.CertificateRequests(ch.Namespace).Get)
+	cr, ok := controllerOf[*cmv1.CertificateRequest](order, resources.CertificateRequestKind, o.certificateRequests.CertificateRequests(ch.Namespace).Get)
 	if !ok {
 		return types.NamespacedName{}, false
 	}
-	cert, ok := controllerOf[*cmv1.Certificate](cr, certificateKind, o.certificates.Certificates(ch.Namespace).Get)
+	cert, ok := controllerOf[*cmv1.Certificate](cr, resources.CertificateKind, o.certificates.Certificates(ch.Namespace).Get)
 	if !ok {
 		return types.NamespacedName{}, false
 	}
@@ -292,16 +280,17 @@ func (o *ownerChain) kcertOfChallenge(obj interface{}) (types.NamespacedName, bo
 	return types.NamespacedName{Namespace: kcert.Namespace, Name: kcert.Name}, true
 }
 
-// controllerOf fetches obj's controller if it is of the given kind and its
-// UID matches, so a recreated object of the same name is not mistaken for it.
+// controllerOf fetches obj's controller, from obj's namespace, if it is of
+// the given kind and controls obj (resources.IsControlledBy): a recreated
+// object of the same name is not mistaken for it.
 func controllerOf[T metav1.Object](obj metav1.Object, kind schema.GroupKind, get func(string) (T, error)) (T, bool) {
 	var zero T
-	ref := metav1.GetControllerOf(obj)
-	if ref == nil || schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind() != kind {
+	ref := metav1.GetControllerOfNoCopy(obj)
+	if ref == nil {
 		return zero, false
 	}
 	owner, err := get(ref.Name)
-	if err != nil || owner.GetUID() != ref.UID {
+	if err != nil || !resources.IsControlledBy(obj, owner, kind) {
 		return zero, false
 	}
 	return owner, true

@@ -23,14 +23,18 @@ import (
 
 	acmev1 "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/cache"
 	clocktesting "k8s.io/utils/clock/testing"
+	"k8s.io/utils/ptr"
 
+	fakenetworkingclient "knative.dev/networking/pkg/client/injection/client/fake"
 	kcertinformer "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate"
+	netcfg "knative.dev/networking/pkg/config"
 	fakekubeclient "knative.dev/pkg/client/injection/kube/client/fake"
 	filteredinformerfactory "knative.dev/pkg/client/injection/kube/informers/factory/filtered"
 	"knative.dev/pkg/configmap"
@@ -52,6 +56,7 @@ import (
 	_ "knative.dev/pkg/client/injection/kube/informers/factory/filtered/fake"
 	_ "knative.dev/pkg/system/testing"
 
+	fakecmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client/fake"
 	"knative.dev/net-certmanager/pkg/issuerconfig"
 	rtesting "knative.dev/net-certmanager/pkg/reconciler/testing"
 )
@@ -130,6 +135,31 @@ func TestMissingConfigMapUsesDefaults(t *testing.T) {
 	if NewController(testClass, 0) == nil {
 		t.Fatal("NewController returned nil")
 	}
+
+	// Every certificate type is issued by the default: the ClusterIssuer
+	// Serving and the archived net-certmanager fall back to.
+	want := cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "knative-selfsigned-issuer"}
+	impl.Reconciler.(pkgreconciler.LeaderAware).Promote(pkgreconciler.UniversalBucket(), func(pkgreconciler.Bucket, types.NamespacedName) {})
+	for _, typ := range []netcfg.CertificateType{netcfg.CertificateExternalDomain, netcfg.CertificateClusterLocalDomain, netcfg.CertificateSystemInternal} {
+		kc := kcert(withType(string(typ)))
+		kc.Name = string(typ)
+		if err := kcertinformer.Get(ctx).Informer().GetStore().Add(kc); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fakenetworkingclient.Get(ctx).NetworkingV1alpha1().Certificates(testNS).Create(ctx, kc, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := impl.Reconciler.Reconcile(ctx, testNS+"/"+kc.Name); err != nil && !controller.IsPermanentError(err) {
+			t.Fatalf("%s: Reconcile() = %v", typ, err)
+		}
+		cert, err := fakecmclient.Get(ctx).CertmanagerV1().Certificates(testNS).Get(ctx, kc.Name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatalf("%s: no cert-manager Certificate: %v", typ, err)
+		}
+		if cert.Spec.IssuerRef != want {
+			t.Errorf("%s: issuerRef = %+v, want the default %+v", typ, cert.Spec.IssuerRef, want)
+		}
+	}
 }
 
 // The worker count reaches the workqueue; 0 keeps knative.dev/pkg's default.
@@ -147,6 +177,19 @@ func TestWorkers(t *testing.T) {
 	}
 }
 
+// testOwnerChain walks the owner chain over listers holding objects.
+func testOwnerChain(objects []runtime.Object) *ownerChain {
+	ls := rtesting.NewListers(objects, OwnerUIDIndexers)
+	return &ownerChain{
+		kcerts:              ls.GetKnativeCertificateLister(),
+		certificates:        ls.GetCertificateLister(),
+		certificateRequests: ls.GetCertificateRequestLister(),
+		orders:              ls.GetOrderLister(),
+		challenges:          ls.GetChallengeLister(),
+		classFilter:         pkgreconciler.AnnotationFilterFunc("networking.knative.dev/certificate.class", testClass, false),
+	}
+}
+
 func TestOwnerChain(t *testing.T) {
 	cert := cmCert(kcert(), externalIssuer)
 	chain := acmeChain(cert, acmev1.ACMEChallengeTypeHTTP01)
@@ -158,6 +201,10 @@ func TestOwnerChain(t *testing.T) {
 	staleOrderRef.OwnerReferences[0].UID = "recreated"
 	orphan := solverService(nil, "orphan", 80)
 	foreignCert := cmCert(kcert(), externalIssuer, foreign)
+	plainRef := svc.DeepCopy()
+	plainRef.OwnerReferences[0].Controller = ptr.To(false)
+	otherGroup := ch.DeepCopy()
+	otherGroup.OwnerReferences[0].APIVersion = "cert-manager.io/v1"
 
 	tests := []struct {
 		name    string
@@ -188,6 +235,16 @@ func TestOwnerChain(t *testing.T) {
 		objects: append([]runtime.Object{kcert(), cert}, chain...),
 		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfSolverService },
 		obj:     orphan,
+	}, {
+		name:    "solver Service that only references its challenge (controller: false)",
+		objects: append([]runtime.Object{kcert(), cert}, chain...),
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfSolverService },
+		obj:     plainRef,
+	}, {
+		name:    "challenge whose controller is an Order of another group",
+		objects: append([]runtime.Object{kcert(), cert}, chain...),
+		find:    func(o *ownerChain) func(interface{}) (types.NamespacedName, bool) { return o.kcertOfChallenge },
+		obj:     otherGroup,
 	}, {
 		name:    "challenge whose order was recreated under the same name",
 		objects: append([]runtime.Object{kcert(), cert}, chain...),
@@ -231,16 +288,7 @@ func TestOwnerChain(t *testing.T) {
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ls := rtesting.NewListers(tc.objects, OwnerUIDIndexers)
-			chain := &ownerChain{
-				kcerts:              ls.GetKnativeCertificateLister(),
-				certificates:        ls.GetCertificateLister(),
-				certificateRequests: ls.GetCertificateRequestLister(),
-				orders:              ls.GetOrderLister(),
-				challenges:          ls.GetChallengeLister(),
-				classFilter:         pkgreconciler.AnnotationFilterFunc("networking.knative.dev/certificate.class", testClass, false),
-			}
-			got, ok := tc.find(chain)(tc.obj)
+			got, ok := tc.find(testOwnerChain(tc.objects))(tc.obj)
 			if ok != tc.want || (ok && got != want) {
 				t.Errorf("found (%v, %v), want (%v, %v)", got, ok, want, tc.want)
 			}

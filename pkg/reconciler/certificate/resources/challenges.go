@@ -38,7 +38,8 @@ const HTTP01SolverLabelKey = "acme.cert-manager.io/http01-solver"
 const http01PathPrefix = "/.well-known/acme-challenge/"
 
 // OwnedObjects finds objects by the UID of an owner that their owner
-// references name. The controller answers from informer indexes.
+// references name. The controller answers from informer indexes, which
+// hold anything that names the UID: callers judge with IsControlledBy.
 type OwnedObjects interface {
 	CertificateRequests(owner types.UID) []*cmv1.CertificateRequest
 	Orders(owner types.UID) []*acmev1.Order
@@ -50,14 +51,15 @@ type OwnedObjects interface {
 // (Certificate → CertificateRequest → Order → Challenge → solver Service)
 // and returns the HTTP-01 challenges Knative's ingress must route. Unlike
 // reading the issuer's first solver, this works for namespaced, external
-// and multi-solver issuers alike. The result is sorted, so that an
-// unchanged set never rewrites the KCert status.
+// and multi-solver issuers alike. Each link is followed only to objects its
+// owner controls, so that no foreign Service is ever routed to. The result
+// is sorted, so that an unchanged set never rewrites the KCert status.
 func HTTP01Challenges(cert *cmv1.Certificate, owned OwnedObjects) []v1alpha1.HTTP01Challenge {
 	var out []v1alpha1.HTTP01Challenge
-	for _, cr := range owned.CertificateRequests(cert.UID) {
-		for _, order := range owned.Orders(cr.UID) {
-			for _, ch := range owned.Challenges(order.UID) {
-				if c, ok := http01Challenge(ch, owned.SolverServices(ch.UID)); ok {
+	for _, cr := range controlledBy(owned.CertificateRequests(cert.UID), cert, CertificateKind) {
+		for _, order := range controlledBy(owned.Orders(cr.UID), cr, CertificateRequestKind) {
+			for _, ch := range controlledBy(owned.Challenges(order.UID), order, OrderKind) {
+				if c, ok := http01Challenge(ch, controlledBy(owned.SolverServices(ch.UID), ch, ChallengeKind)); ok {
 					out = append(out, c)
 				}
 			}

@@ -25,8 +25,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	"knative.dev/pkg/apis"
@@ -47,6 +49,33 @@ func (o owned) SolverServices(u types.UID) []*corev1.Service               { ret
 
 func meta(name string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Name: name, Namespace: "ns", UID: types.UID(name)}
+}
+
+// setController makes obj controlled by the owner of the given kind whose
+// name and UID are uid, as cert-manager does.
+func setController(obj metav1.Object, kind schema.GroupKind, uid types.UID) {
+	apiVersion := kind.WithVersion("v1").GroupVersion().String()
+	obj.SetOwnerReferences([]metav1.OwnerReference{{
+		APIVersion: apiVersion, Kind: kind.Kind, Name: string(uid), UID: uid, Controller: ptr.To(true),
+	}})
+}
+
+// withControllers makes every object of o controlled by the owner it is
+// listed under, so that o is the chain cert-manager builds.
+func withControllers(o owned) owned {
+	setControllers(o.crs, CertificateKind)
+	setControllers(o.orders, CertificateRequestKind)
+	setControllers(o.chs, OrderKind)
+	setControllers(o.services, ChallengeKind)
+	return o
+}
+
+func setControllers[T metav1.Object](byOwner map[types.UID][]T, kind schema.GroupKind) {
+	for uid, objs := range byOwner {
+		for _, obj := range objs {
+			setController(obj, kind, uid)
+		}
+	}
 }
 
 func ch(name string, typ acmev1.ACMEChallengeType, host string) *acmev1.Challenge {
@@ -72,12 +101,12 @@ func want(host, chName, svcName string, port int) v1alpha1.HTTP01Challenge {
 func TestHTTP01Challenges(t *testing.T) {
 	certificate := &cmv1.Certificate{ObjectMeta: meta("cert")}
 	chain := func(chs []*acmev1.Challenge, services map[types.UID][]*corev1.Service) owned {
-		return owned{
+		return withControllers(owned{
 			crs:      map[types.UID][]*cmv1.CertificateRequest{"cert": {{ObjectMeta: meta("cr-1")}, {ObjectMeta: meta("cr-0")}}},
 			orders:   map[types.UID][]*acmev1.Order{"cr-1": {{ObjectMeta: meta("order-1")}}},
 			chs:      map[types.UID][]*acmev1.Challenge{"order-1": chs},
 			services: services,
-		}
+		})
 	}
 	deleting := ch("deleting", acmev1.ACMEChallengeTypeHTTP01, "d.example.com")
 	deleting.DeletionTimestamp = &metav1.Time{}
@@ -137,6 +166,112 @@ func TestHTTP01Challenges(t *testing.T) {
 	}
 }
 
+// foreignVariants each make one object of a valid chain foreign.
+var foreignVariants = []struct {
+	name string
+	make func(metav1.Object)
+}{
+	{"in another namespace", func(o metav1.Object) { o.SetNamespace("other") }},
+	{"with a plain owner reference (controller: false)", func(o metav1.Object) {
+		o.GetOwnerReferences()[0].Controller = ptr.To(false)
+	}},
+	{"owned by another kind", func(o metav1.Object) { o.GetOwnerReferences()[0].Kind = "Secret" }},
+	{"owned by the kind of another group", func(o metav1.Object) {
+		o.GetOwnerReferences()[0].APIVersion = "networking.internal.knative.dev/v1alpha1"
+	}},
+}
+
+// Each link of the chain is followed only to objects its owner controls:
+// a foreign object at any link hides the challenge, and a foreign solver
+// Service is never published, even one whose name sorts first.
+func TestHTTP01ChallengesIgnoresForeignObjects(t *testing.T) {
+	certificate := &cmv1.Certificate{ObjectMeta: meta("cert")}
+	chain := func() owned {
+		return withControllers(owned{
+			crs:      map[types.UID][]*cmv1.CertificateRequest{"cert": {{ObjectMeta: meta("cr-1")}}},
+			orders:   map[types.UID][]*acmev1.Order{"cr-1": {{ObjectMeta: meta("order-1")}}},
+			chs:      map[types.UID][]*acmev1.Challenge{"order-1": {ch("a", acmev1.ACMEChallengeTypeHTTP01, "a.example.com")}},
+			services: map[types.UID][]*corev1.Service{"a": {svc("solver-a", 8089)}},
+		})
+	}
+	links := []struct {
+		name string
+		pick func(owned) metav1.Object
+	}{
+		{"CertificateRequest", func(o owned) metav1.Object { return o.crs["cert"][0] }},
+		{"Order", func(o owned) metav1.Object { return o.orders["cr-1"][0] }},
+		{"Challenge", func(o owned) metav1.Object { return o.chs["order-1"][0] }},
+		{"solver Service", func(o owned) metav1.Object { return o.services["a"][0] }},
+	}
+
+	valid := []v1alpha1.HTTP01Challenge{want("a.example.com", "a", "solver-a", 8089)}
+	if diff := cmp.Diff(valid, HTTP01Challenges(certificate, chain())); diff != "" {
+		t.Fatalf("the valid chain (-want +got):\n%s", diff)
+	}
+	for _, link := range links {
+		for _, v := range foreignVariants {
+			t.Run(link.name+" "+v.name, func(t *testing.T) {
+				o := chain()
+				v.make(link.pick(o))
+				if got := HTTP01Challenges(certificate, o); len(got) != 0 {
+					t.Errorf("HTTP01Challenges = %+v, want none", got)
+				}
+			})
+		}
+	}
+	for _, v := range foreignVariants {
+		t.Run("a foreign solver Service "+v.name+" sorting first loses to cert-manager's", func(t *testing.T) {
+			o := chain()
+			first := svc("aaa-foreign", 80)
+			setController(first, ChallengeKind, "a")
+			v.make(first)
+			o.services["a"] = append([]*corev1.Service{first}, o.services["a"]...)
+			if diff := cmp.Diff(valid, HTTP01Challenges(certificate, o)); diff != "" {
+				t.Errorf("HTTP01Challenges (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestIsControlledBy(t *testing.T) {
+	owner := &acmev1.Challenge{ObjectMeta: meta("ch")}
+	tests := []struct {
+		name string
+		edit func(*corev1.Service)
+		want bool
+	}{
+		{name: "controlled by the owner", edit: func(*corev1.Service) {}, want: true},
+		{name: "a later API version of the owner's kind", want: true, edit: func(s *corev1.Service) {
+			s.OwnerReferences[0].APIVersion = "acme.cert-manager.io/v2"
+		}},
+		{name: "no owner references", edit: func(s *corev1.Service) { s.OwnerReferences = nil }},
+		{name: "controller unset", edit: func(s *corev1.Service) { s.OwnerReferences[0].Controller = nil }},
+		{name: "another owner's UID", edit: func(s *corev1.Service) { s.OwnerReferences[0].UID = "other" }},
+		{name: "a plain reference to the owner beside another controller", edit: func(s *corev1.Service) {
+			s.OwnerReferences[0].Controller = ptr.To(false)
+			s.OwnerReferences = append(s.OwnerReferences, metav1.OwnerReference{
+				APIVersion: "acme.cert-manager.io/v1", Kind: "Challenge", Name: "x", UID: "x", Controller: ptr.To(true)})
+		}},
+	}
+	for _, v := range foreignVariants {
+		tests = append(tests, struct {
+			name string
+			edit func(*corev1.Service)
+			want bool
+		}{name: v.name, edit: func(s *corev1.Service) { v.make(s) }})
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := svc("solver", 80)
+			setController(s, ChallengeKind, owner.UID)
+			tc.edit(s)
+			if got := IsControlledBy(s, owner, ChallengeKind); got != tc.want {
+				t.Errorf("IsControlledBy = %t, want %t (owner references %+v)", got, tc.want, s.OwnerReferences)
+			}
+		})
+	}
+}
+
 // BenchmarkHTTP01Challenges discovers 100 HTTP-01 challenges of one
 // certificate (one order with 100 names), each with its solver Service.
 func BenchmarkHTTP01Challenges(b *testing.B) {
@@ -147,12 +282,12 @@ func BenchmarkHTTP01Challenges(b *testing.B) {
 		chs = append(chs, ch(name, acmev1.ACMEChallengeTypeHTTP01, name+".example.com"))
 		services[types.UID(name)] = []*corev1.Service{svc("solver-"+name, 8089)}
 	}
-	o := owned{
+	o := withControllers(owned{
 		crs:      map[types.UID][]*cmv1.CertificateRequest{"cert": {{ObjectMeta: meta("cr-1")}}},
 		orders:   map[types.UID][]*acmev1.Order{"cr-1": {{ObjectMeta: meta("order-1")}}},
 		chs:      map[types.UID][]*acmev1.Challenge{"order-1": chs},
 		services: services,
-	}
+	})
 	certificate := &cmv1.Certificate{ObjectMeta: meta("cert")}
 	b.ReportAllocs()
 	for range b.N {
