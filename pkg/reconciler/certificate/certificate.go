@@ -305,27 +305,6 @@ func (c *Reconciler) updateCertificate(ctx context.Context, kcert *v1alpha1.Cert
 	return result, changes, nil
 }
 
-// reissueUnderway says what the reconciler knows of a re-issuance of the
-// certificate in service of a Ready KCert, which cert-manager may not say
-// yet (see resources.ComputeStatus): this replica changed the Certificate's
-// issuer alone, or the KCert is Renewing already. A change of what the
-// certificate certifies is never one.
-func (c *Reconciler) reissueUnderway(kcert *v1alpha1.Certificate, cert *cmv1.Certificate) *resources.Condition {
-	if !kcert.Status.GetCondition(v1alpha1.CertificateConditionReady).IsTrue() {
-		return nil
-	}
-	if u, ok := c.specUpdates.lookup(kcert.UID, cert); ok {
-		if !u.issuerOnly {
-			return nil
-		}
-		return &resources.Condition{Status: corev1.ConditionTrue, Reason: resources.ReasonIssuerChanged}
-	}
-	if renewing := kcert.Status.GetCondition(RenewingCondition); renewing.IsTrue() {
-		return &resources.Condition{Status: renewing.Status, Reason: renewing.Reason, Message: renewing.Message}
-	}
-	return nil
-}
-
 // notOwnedError says that an object this reconciler would manage already
 // exists under the control of something else.
 type notOwnedError struct {

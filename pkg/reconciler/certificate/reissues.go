@@ -21,7 +21,10 @@ import (
 
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
+
+	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 )
@@ -89,4 +92,25 @@ func issuedCurrent(cert *cmv1.Certificate) bool {
 		}
 	}
 	return false
+}
+
+// reissueUnderway says what the reconciler knows of a re-issuance of the
+// certificate in service of a Ready KCert, which cert-manager may not say
+// yet (see resources.ComputeStatus): this replica changed the Certificate's
+// issuer alone, or the KCert is Renewing already. A change of what the
+// certificate certifies is never one.
+func (c *Reconciler) reissueUnderway(kcert *v1alpha1.Certificate, cert *cmv1.Certificate) *resources.Condition {
+	if !kcert.Status.GetCondition(v1alpha1.CertificateConditionReady).IsTrue() {
+		return nil
+	}
+	if u, ok := c.specUpdates.lookup(kcert.UID, cert); ok {
+		if !u.issuerOnly {
+			return nil
+		}
+		return &resources.Condition{Status: corev1.ConditionTrue, Reason: resources.ReasonIssuerChanged}
+	}
+	if renewing := kcert.Status.GetCondition(RenewingCondition); renewing.IsTrue() {
+		return &resources.Condition{Status: renewing.Status, Reason: renewing.Reason, Message: renewing.Message}
+	}
+	return nil
 }
