@@ -174,13 +174,19 @@ func ComputeStatus(cert *cmv1.Certificate, now time.Time, underway *Condition) S
 	return s
 }
 
-// RenewalRequeue returns how long until a Ready certificate's renewal time,
-// so the KCert is looked at then even if nothing else changes.
+// RenewalRequeue returns how long until a Ready KCert must be looked at
+// again even if nothing else changes: at its renewal time or, while its
+// certificate is being replaced, at that certificate's expiry, past which
+// it no longer keeps the KCert Ready (a stuck issuance may write nothing).
 func RenewalRequeue(s Status, now time.Time) (time.Duration, bool) {
-	if !s.IsReady() || s.IsRenewing() || s.RenewalTime == nil {
+	at := s.RenewalTime
+	if s.Renewing != nil {
+		at = s.NotAfter
+	}
+	if !s.IsReady() || at == nil {
 		return 0, false
 	}
-	d := s.RenewalTime.Sub(now)
+	d := at.Sub(now)
 	return d, d > 0
 }
 

@@ -311,6 +311,14 @@ func TestRenewalRequeue(t *testing.T) {
 	}, {
 		name:   "already renewing",
 		status: Status{Ready: ready, RenewalTime: &future, Renewing: &Condition{Status: corev1.ConditionTrue}},
+	}, {
+		name:   "renewing: at the expiry of the certificate in service",
+		status: Status{Ready: ready, RenewalTime: &past, NotAfter: &future, Renewing: &Condition{Status: corev1.ConditionTrue}},
+		want:   time.Hour, wantOK: true,
+	}, {
+		name:   "renewal failed: at the expiry of the certificate in service",
+		status: Status{Ready: ready, NotAfter: &future, Renewing: &Condition{Status: corev1.ConditionFalse}},
+		want:   time.Hour, wantOK: true,
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
