@@ -168,7 +168,7 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 
 	c.specUpdates.record(kcert.UID, cert, changes)
 	now := c.clock.Now()
-	st := resources.ComputeStatus(cert, now, c.reissueUnderway(kcert, cert))
+	st := resources.ComputeStatus(cert, now, c.known(kcert, cert))
 	if st.Ready.Status != corev1.ConditionTrue {
 		exists, err := c.issuerExists(kcert.Namespace, issuer)
 		if err != nil {

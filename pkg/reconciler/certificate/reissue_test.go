@@ -289,19 +289,29 @@ func TestSpecUpdatesOutliveAStaleKCert(t *testing.T) {
 		name        string
 		kc          *v1alpha1.Certificate // as the cache shows it, both times
 		cached      *cmv1.Certificate     // before the update
+		cmSays      []certOption          // of the updated Certificate, by the second reconcile
 		wantReady   corev1.ConditionStatus
-		wantReason  string // of Renewing when Ready, of Ready otherwise
-		wantRenewal bool
+		wantReasons [2]string // of Renewing when Ready, of Ready otherwise
 	}{{
 		name:      "the issuer alone changed: Ready, Renewing IssuerChanged",
 		kc:        kcert(ready),
 		cached:    cmCert(kcert(), oldCA, cmReady),
-		wantReady: corev1.ConditionTrue, wantReason: "IssuerChanged", wantRenewal: true,
+		wantReady: corev1.ConditionTrue, wantReasons: [2]string{"IssuerChanged", "IssuerChanged"},
 	}, {
 		name:      "the DNS names changed while a renewal went on: awaiting cert-manager",
 		kc:        kcert(newNames, ready, renewing(corev1.ConditionTrue, "Renewing", "renewing")),
 		cached:    cmCert(kcert(), externalIssuer, cmReady),
-		wantReady: corev1.ConditionUnknown, wantReason: "AwaitingCertManager",
+		wantReady: corev1.ConditionUnknown, wantReasons: [2]string{"AwaitingCertManager", "AwaitingCertManager"},
+	}, {
+		// cert-manager reports IncorrectIssuer first, before the request change.
+		name:   "the issuer and the DNS names changed together: IncorrectIssuer does not make the old certificate fit",
+		kc:     kcert(newNames, ready),
+		cached: cmCert(kcert(), oldCA, cmReady),
+		cmSays: []certOption{
+			cmCondition(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "IncorrectIssuer", "previously issued by old-ca"),
+			cmCondition(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", "previously issued by old-ca"),
+		},
+		wantReady: corev1.ConditionUnknown, wantReasons: [2]string{"AwaitingCertManager", "IncorrectIssuer"},
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -327,6 +337,9 @@ func TestSpecUpdatesOutliveAStaleKCert(t *testing.T) {
 			if updated == nil {
 				t.Fatal("the first reconcile did not update the Certificate")
 			}
+			for _, o := range tc.cmSays {
+				o(updated)
+			}
 			caughtUp := rtesting.NewListers([]runtime.Object{updated}, testIndexers)
 			r.certificateLister = caughtUp.GetCertificateLister()
 			second := tc.kc.DeepCopy()
@@ -340,8 +353,8 @@ func TestSpecUpdatesOutliveAStaleKCert(t *testing.T) {
 				if renewing := kc.Status.GetCondition(RenewingCondition); ready.IsTrue() && renewing != nil {
 					reason = renewing.Reason
 				}
-				if ready.Status != tc.wantReady || reason != tc.wantReason {
-					t.Errorf("reconcile %d: Ready=%s, reason %q; want Ready=%s, reason %q", i+1, ready.Status, reason, tc.wantReady, tc.wantReason)
+				if ready.Status != tc.wantReady || reason != tc.wantReasons[i] {
+					t.Errorf("reconcile %d: Ready=%s, reason %q; want Ready=%s, reason %q", i+1, ready.Status, reason, tc.wantReady, tc.wantReasons[i])
 				}
 			}
 		})

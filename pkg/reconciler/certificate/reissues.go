@@ -94,23 +94,23 @@ func issuedCurrent(cert *cmv1.Certificate) bool {
 	return false
 }
 
-// reissueUnderway says what the reconciler knows of a re-issuance of the
-// certificate in service of a Ready KCert, which cert-manager may not say
-// yet (see resources.ComputeStatus): this replica changed the Certificate's
-// issuer alone, or the KCert is Renewing already. A change of what the
-// certificate certifies is never one.
-func (c *Reconciler) reissueUnderway(kcert *v1alpha1.Certificate, cert *cmv1.Certificate) *resources.Condition {
-	if !kcert.Status.GetCondition(v1alpha1.CertificateConditionReady).IsTrue() {
-		return nil
+// known says what the reconciler knows of a re-issuance that cert-manager
+// may not say yet (see resources.ComputeStatus): this replica changed the
+// Certificate's issuer alone, or what it certifies; or the KCert is Ready
+// and Renewing already.
+func (c *Reconciler) known(kcert *v1alpha1.Certificate, cert *cmv1.Certificate) resources.Known {
+	u, updated := c.specUpdates.lookup(kcert.UID, cert)
+	if updated && !u.issuerOnly {
+		return resources.Known{Refit: true}
 	}
-	if u, ok := c.specUpdates.lookup(kcert.UID, cert); ok {
-		if !u.issuerOnly {
-			return nil
-		}
-		return &resources.Condition{Status: corev1.ConditionTrue, Reason: resources.ReasonIssuerChanged}
+	if !kcert.Status.GetCondition(v1alpha1.CertificateConditionReady).IsTrue() {
+		return resources.Known{}
+	}
+	if updated {
+		return resources.Known{Reissue: &resources.Condition{Status: corev1.ConditionTrue, Reason: resources.ReasonIssuerChanged}}
 	}
 	if renewing := kcert.Status.GetCondition(RenewingCondition); renewing.IsTrue() {
-		return &resources.Condition{Status: renewing.Status, Reason: renewing.Reason, Message: renewing.Message}
+		return resources.Known{Reissue: &resources.Condition{Status: renewing.Status, Reason: renewing.Reason, Message: renewing.Message}}
 	}
-	return nil
+	return resources.Known{}
 }

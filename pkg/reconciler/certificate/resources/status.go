@@ -74,6 +74,19 @@ func (s Status) IsRenewing() bool {
 	return s.Renewing != nil && s.Renewing.Status == corev1.ConditionTrue
 }
 
+// Known is what the reconciler knows of a Certificate's re-issuance that
+// cert-manager may not say (yet).
+type Known struct {
+	// Reissue is the re-issuance of the certificate in service going on,
+	// with its reason (ReasonIssuerChanged, or the KCert's Renewing=True);
+	// nil for none.
+	Reissue *Condition
+	// Refit: what the certificate certifies has changed, so the one in
+	// service no longer fits, whatever cert-manager's reason says (it
+	// reports IncorrectIssuer first when the issuer changed as well).
+	Refit bool
+}
+
 // ComputeStatus maps a cert-manager v1 Certificate to the KCert status.
 // cert-manager v1 says "issuing" with Issuing=True and "failed" with
 // Issuing=False and the failed request's reason; Ready=False alone (e.g.
@@ -85,12 +98,10 @@ func (s Status) IsRenewing() bool {
 // cert-manager's own Ready says otherwise for a while: for a new issuer
 // (IncorrectIssuer; before it has looked at the new spec, nothing), and at
 // the end of any re-issuance, when its readiness check sees the new key in
-// the Secret before the new revision is recorded (SecretMismatch). underway
-// is what the reconciler knows that cert-manager may not say: a re-issuance
-// of the KCert's certificate in service is going on, with its reason
-// (ReasonIssuerChanged, or the KCert's Renewing=True); nil for none, which
-// includes any change of what the certificate certifies.
-func ComputeStatus(cert *cmv1.Certificate, now time.Time, underway *Condition) Status {
+// the Secret before the new revision is recorded (SecretMismatch). known
+// is what the reconciler knows that cert-manager may not say.
+func ComputeStatus(cert *cmv1.Certificate, now time.Time, known Known) Status {
+	underway := known.Reissue
 	s := Status{NotAfter: cert.Status.NotAfter, RenewalTime: cert.Status.RenewalTime}
 	ready := currentCondition(cert, cmv1.CertificateConditionReady)
 	issuing := currentCondition(cert, cmv1.CertificateConditionIssuing)
@@ -99,7 +110,7 @@ func ComputeStatus(cert *cmv1.Certificate, now time.Time, underway *Condition) S
 	failed := issuing != nil && issuing.Status == cmmeta.ConditionFalse && issuing.Reason != issuedReason
 	issuingNow := issuing != nil && issuing.Status == cmmeta.ConditionTrue
 	// A valid certificate, though cert-manager's Ready is not True.
-	replacing := cert.Status.NotAfter != nil && now.Before(cert.Status.NotAfter.Time) &&
+	replacing := !known.Refit && cert.Status.NotAfter != nil && now.Before(cert.Status.NotAfter.Time) &&
 		(ready == nil || ready.Status != cmmeta.ConditionTrue)
 	newIssuer := replacing && (hasReason(ready, incorrectIssuerReason) || hasReason(issuing, incorrectIssuerReason) ||
 		underway != nil && underway.Reason == ReasonIssuerChanged)

@@ -108,10 +108,10 @@ func TestComputeStatus(t *testing.T) {
 		c.Spec.IssuerRef = cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "new-ca"}
 	}
 	tests := []struct {
-		name     string
-		cert     *cmv1.Certificate
-		underway *Condition
-		want     Status
+		name  string
+		cert  *cmv1.Certificate
+		known Known
+		want  Status
 	}{{
 		name: "just created: no conditions",
 		cert: cert(),
@@ -182,10 +182,10 @@ func TestComputeStatus(t *testing.T) {
 		cert: cert(issued, firstIssuance, cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "DoesNotExist", "Issuing certificate as Secret does not exist")),
 		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime},
 	}, {
-		name:     "issuer changed, not yet evaluated by cert-manager: still Ready, Renewing for the issuer",
-		cert:     cert(newIssuer, inService, staleCond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready")),
-		underway: issuerChangeUnderway,
-		want:     Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+		name:  "issuer changed, not yet evaluated by cert-manager: still Ready, Renewing for the issuer",
+		cert:  cert(newIssuer, inService, staleCond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready")),
+		known: Known{Reissue: issuerChangeUnderway},
+		want:  Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
 	}, {
 		name: "another spec change, not yet evaluated by cert-manager: awaiting, the old certificate does not fit",
 		cert: cert(newIssuer, inService, staleCond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready")),
@@ -217,8 +217,8 @@ func TestComputeStatus(t *testing.T) {
 		name: "issuer changed with no certificate in service: in progress, as any issuance",
 		cert: cert(newIssuer, cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "IncorrectIssuer", incorrectIssuerMsg),
 			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", incorrectIssuerMsg)),
-		underway: issuerChangeUnderway,
-		want:     Status{Ready: inProgress("IncorrectIssuer", incorrectIssuerMsg)},
+		known: Known{Reissue: issuerChangeUnderway},
+		want:  Status{Ready: inProgress("IncorrectIssuer", incorrectIssuerMsg)},
 	}, {
 		// cert-manager's readiness check sees the new key in the Secret
 		// before the issuing controller records the new revision.
@@ -226,14 +226,14 @@ func TestComputeStatus(t *testing.T) {
 		cert: cert(newIssuer, inService,
 			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg),
 			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", incorrectIssuerMsg)),
-		underway: issuerChangeUnderway,
-		want:     Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+		known: Known{Reissue: issuerChangeUnderway},
+		want:  Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
 	}, {
 		name: "renewal: SecretMismatch at the end of a renewal under way; still Ready",
 		cert: cert(inService,
 			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg),
 			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled")),
-		underway: renewalUnderway,
+		known: Known{Reissue: renewalUnderway},
 		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime,
 			Renewing: &Condition{corev1.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled"}},
 	}, {
@@ -242,22 +242,29 @@ func TestComputeStatus(t *testing.T) {
 		name: "issuer changed: SecretMismatch after Issuing is gone; still Ready",
 		cert: cert(newIssuer, inService,
 			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg)),
-		underway: issuerChangeUnderway,
-		want:     Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+		known: Known{Reissue: issuerChangeUnderway},
+		want:  Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
 	}, {
 		name: "renewal: SecretMismatch after Issuing is gone; still Ready, Renewing as the KCert says",
 		cert: cert(inService,
 			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg)),
-		underway: renewalUnderway,
-		want:     Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: renewalUnderway},
+		known: Known{Reissue: renewalUnderway},
+		want:  Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: renewalUnderway},
 	}, {
 		name: "renewal under way, the new issuance failed, the old certificate valid: Ready, Renewing=False",
 		cert: cert(inService,
 			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg),
 			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed", failMsg)),
-		underway: renewalUnderway,
+		known: Known{Reissue: renewalUnderway},
 		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime,
 			Renewing: &Condition{corev1.ConditionFalse, "Failed", failMsg}},
+	}, {
+		name: "issuer and DNS names changed together: IncorrectIssuer, but the old certificate does not fit",
+		cert: cert(newIssuer, inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "IncorrectIssuer", incorrectIssuerMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", incorrectIssuerMsg)),
+		known: Known{Refit: true},
+		want:  Status{Ready: inProgress("IncorrectIssuer", incorrectIssuerMsg), NotAfter: &notAfter, RenewalTime: &renewalTime},
 	}, {
 		name: "SecretMismatch while issuing, with nothing known to be under way: in progress",
 		cert: cert(inService,
@@ -269,8 +276,8 @@ func TestComputeStatus(t *testing.T) {
 		cert: cert(inService, expired,
 			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "Expired", "Certificate expired"),
 			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "Renewing", "Renewing")),
-		underway: renewalUnderway,
-		want:     Status{Ready: inProgress("Expired", "Certificate expired"), NotAfter: &metav1.Time{Time: now.Add(-time.Minute)}, RenewalTime: &renewalTime},
+		known: Known{Reissue: renewalUnderway},
+		want:  Status{Ready: inProgress("Expired", "Certificate expired"), NotAfter: &metav1.Time{Time: now.Add(-time.Minute)}, RenewalTime: &renewalTime},
 	}, {
 		name: "renewal failed: still Ready, Renewing=False with the failure",
 		cert: cert(issued, cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed", failMsg)),
@@ -280,7 +287,7 @@ func TestComputeStatus(t *testing.T) {
 	camel := regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := ComputeStatus(tc.cert, now, tc.underway)
+			got := ComputeStatus(tc.cert, now, tc.known)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("ComputeStatus (-want +got):\n%s", diff)
 			}
