@@ -52,7 +52,7 @@ const usage = `kn-certmanager: checks for Knative's cert-manager integration and
 
 Usage:
   kn-certmanager doctor           check the prerequisites; exits 1 on any ✗
-  kn-certmanager rotation status  the 9 steps of a CA rotation, live, and whether the old CA can go
+  kn-certmanager rotation status  the 9 steps of a CA rotation, live; exits 1 until the old CA can go
   kn-certmanager rotation renew   re-issue the certificates still on the old CA
 
 Run "kn-certmanager COMMAND --help" for the flags.
@@ -261,9 +261,16 @@ func rotationStatus(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	r := kncm.Rotation(inv, c.options(), ro, time.Now())
 	if c.output == "json" {
-		return writeJSON(stdout, r)
+		if err := writeJSON(stdout, r); err != nil {
+			return err
+		}
+	} else {
+		kncm.PrintRotation(stdout, r)
 	}
-	kncm.PrintRotation(stdout, r)
+	// As doctor: a verdict of "no" is a non-zero exit, for scripts that wait.
+	if !r.SafeToRemoveOldCA {
+		return exitError(1)
+	}
 	return nil
 }
 

@@ -40,7 +40,7 @@ import (
 // Prometheus names of the controller's metrics (README, Operating).
 const (
 	metricCRDsFound = "net_certmanager_certmanager_crds_found"
-	metricExpiry    = "net_certmanager_certificate_expiry_seconds"
+	metricExpiry    = "net_certmanager_certificate_expiration_timestamp_seconds"
 	metricIssuance  = "net_certmanager_certificate_issuance_duration_seconds"
 	metricOutcomes  = "net_certmanager_reconcile_outcomes_total"
 	metricReady     = "net_certmanager_certificates"
@@ -147,11 +147,10 @@ func TestOperations(t *testing.T) {
 		name: "metrics: the expiry gauge matches the Secrets, the latency histogram counts the issued KCerts",
 		run: func(t *testing.T) {
 			text := a.scrape()
-			scraped := time.Now()
 			expiry := samples(text, metricExpiry)
 			for _, kc := range first {
 				_, leaf := env.c.secretCert(t, kc)
-				want := leaf.NotAfter.Sub(scraped).Seconds()
+				want := float64(leaf.NotAfter.Unix())
 				var got *sample
 				for i, s := range expiry {
 					if s.labels["namespace"] == kc.Namespace && s.labels["name"] == kc.Name {
@@ -162,7 +161,7 @@ func TestOperations(t *testing.T) {
 					t.Errorf("no %s sample for %s/%s in:\n%s", metricExpiry, kc.Namespace, kc.Name, text)
 					continue
 				}
-				if math.Abs(got.value-want) > 30 {
+				if math.Abs(got.value-want) > 1 {
 					t.Errorf("%s{name=%q} = %.0f, want %.0f (Secret notAfter %v)", metricExpiry, kc.Name, got.value, want, leaf.NotAfter)
 				}
 				if got.labels["certificate_type"] != kc.Labels["networking.knative.dev/certificate-type"] {

@@ -214,7 +214,6 @@ func (e *opsEnv) startController(t *testing.T, name string, env ...string) *ctrl
 		"SYSTEM_NAMESPACE="+systemNamespace,
 		"KUBECONFIG="+e.ctrlKubeconfig,
 		"POD_NAME="+name,
-		"METRICS_DOMAIN=knative.dev/net-certmanager",
 		"PROFILING_PORT="+strconv.Itoa(ports[2]),
 		"PROBES_PORT="+strconv.Itoa(p.probesPort),
 		"METRICS_PROMETHEUS_PORT="+strconv.Itoa(p.metricsPort),

@@ -99,8 +99,12 @@ func rotationStatus(t *testing.T, ns string, grace time.Duration) kncm.RotationR
 	t.Helper()
 	out, code := runPlugin(t, "rotation", "status", "-n", ns, "--grace", grace.String(), "-o", "json")
 	var r kncm.RotationReport
-	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("rotation status (exit %d): %v\n%s", code, err, out)
+	}
+	// Exit 0 exactly when the verdict is "safe to remove the old CA".
+	if want := map[bool]int{true: 0, false: 1}[r.SafeToRemoveOldCA]; code != want {
+		t.Fatalf("rotation status exit %d, want %d for safe=%v", code, want, r.SafeToRemoveOldCA)
 	}
 	return r
 }

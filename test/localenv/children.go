@@ -71,7 +71,6 @@ func (e *Env) startController() error {
 	cmd.Env = childEnv(append([]string{
 		"SYSTEM_NAMESPACE=" + SystemNamespace,
 		"KUBECONFIG=" + e.ControllerKubeconfig,
-		"METRICS_DOMAIN=knative.dev/net-certmanager",
 		"POD_NAME=net-certmanager-controller-localenv",
 		// sharedmain's profiling server otherwise binds :8008.
 		"PROFILING_PORT=" + strconv.Itoa(port),

@@ -263,7 +263,6 @@ func (e *Env) startServing(ctx context.Context) error {
 		"SYSTEM_NAMESPACE=" + SystemNamespace,
 		"KUBECONFIG=" + s.ControllerKubeconfig,
 		"POD_NAME=serving-controller-localenv",
-		"METRICS_DOMAIN=knative.dev/internal/serving",
 		// sharedmain binds :8008 (profiling) and :9090 (metrics, when
 		// config-observability turns them on) unless told otherwise.
 		"PROFILING_PORT=" + strconv.Itoa(ports[0]),

@@ -138,7 +138,6 @@ func (e *Env) startWebhook(ctx context.Context) error {
 	cmd.Env = childEnv(append([]string{
 		"SYSTEM_NAMESPACE=" + SystemNamespace,
 		"KUBECONFIG=" + e.WebhookKubeconfig,
-		"METRICS_DOMAIN=knative.dev/net-certmanager",
 		"POD_NAME=net-certmanager-webhook-localenv",
 		"WEBHOOK_NAME=net-certmanager-webhook",
 		"WEBHOOK_PORT=" + strconv.Itoa(port),

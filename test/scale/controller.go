@@ -57,7 +57,6 @@ func (h *harness) startController() error {
 	cmd.Env = append(os.Environ(),
 		"SYSTEM_NAMESPACE="+localenv.SystemNamespace,
 		"KUBECONFIG="+h.kubeconfig,
-		"METRICS_DOMAIN=knative.dev/net-certmanager",
 		"POD_NAME=net-certmanager-controller-bench",
 		"PROFILING_PORT="+strconv.Itoa(port),
 		"KUBE_API_QPS="+strconv.FormatFloat(h.o.qps, 'f', -1, 64),

@@ -153,7 +153,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	}
 	r.enqueueAfter = impl.EnqueueAfter
 	r.claims = watchSecretClaims(impl, kcertInformer.Informer(), certInformer.Informer(), classFilter)
-	if err := registerCacheGauges(mp, kcertInformer.Lister(), classFilter, clk.Now); err != nil {
+	if err := registerCacheGauges(mp, kcertInformer.Lister(), classFilter); err != nil {
 		logger.Errorw("Cannot create the certificate expiry and readiness metrics; running without them", zap.Error(err))
 	}
 

@@ -44,11 +44,11 @@ const MeterName = "knative.dev/net-certmanager"
 // writes them with underscores, the unit as a suffix, and _total on
 // counters; the README lists the Prometheus names.
 const (
-	ExpiryMetric    = "net_certmanager.certificate.expiry"            // net_certmanager_certificate_expiry_seconds
-	IssuanceMetric  = "net_certmanager.certificate.issuance.duration" // net_certmanager_certificate_issuance_duration_seconds
-	OutcomeMetric   = "net_certmanager.reconcile.outcomes"            // net_certmanager_reconcile_outcomes_total
-	CRDsFoundMetric = "net_certmanager.certmanager.crds.found"        // net_certmanager_certmanager_crds_found
-	ReadyMetric     = "net_certmanager.certificates"                  // net_certmanager_certificates
+	ExpiryMetric    = "net_certmanager.certificate.expiration_timestamp" // net_certmanager_certificate_expiration_timestamp_seconds
+	IssuanceMetric  = "net_certmanager.certificate.issuance.duration"    // net_certmanager_certificate_issuance_duration_seconds
+	OutcomeMetric   = "net_certmanager.reconcile.outcomes"               // net_certmanager_reconcile_outcomes_total
+	CRDsFoundMetric = "net_certmanager.certmanager.crds.found"           // net_certmanager_certmanager_crds_found
+	ReadyMetric     = "net_certmanager.certificates"                     // net_certmanager_certificates
 )
 
 // Attribute keys (Prometheus labels).
@@ -247,19 +247,22 @@ func (r *reportedIssuances) settled(uid types.UID) {
 // expiry is one observation of the expiry gauge.
 type expiry struct {
 	namespace, name, certType string
-	seconds                   float64
+	// notAfter is in seconds since the Unix epoch.
+	notAfter float64
 }
 
-// expiries computes the expiry gauge: seconds from now to notAfter of
-// every KCert of the class that has one (negative once expired).
-func expiries(kcerts []*v1alpha1.Certificate, classFilter func(interface{}) bool, now time.Time) []expiry {
+// expiries computes the expiry gauge: the notAfter of every KCert of the
+// class that has one, as a Unix timestamp (the Prometheus convention, and
+// cert-manager's for its own Certificates), so that the value does not
+// change from one scrape to the next and alerts compare it with time().
+func expiries(kcerts []*v1alpha1.Certificate, classFilter func(interface{}) bool) []expiry {
 	out := make([]expiry, 0, len(kcerts))
 	for _, kc := range kcerts {
 		if kc.Status.NotAfter == nil || !classFilter(kc) {
 			continue
 		}
 		out = append(out, expiry{namespace: kc.Namespace, name: kc.Name, certType: certificateType(kc),
-			seconds: kc.Status.NotAfter.Sub(now).Seconds()})
+			notAfter: float64(kc.Status.NotAfter.Unix())})
 	}
 	return out
 }
@@ -297,10 +300,10 @@ func readinessCounts(kcerts []*v1alpha1.Certificate, classFilter func(interface{
 // each collection: the expiry of every KCert of the class, and the count of
 // them by readiness. Every replica reports every KCert it caches, and
 // deleted KCerts drop out on their own.
-func registerCacheGauges(mp metric.MeterProvider, kcerts netlisters.CertificateLister, classFilter func(interface{}) bool, now func() time.Time) error {
+func registerCacheGauges(mp metric.MeterProvider, kcerts netlisters.CertificateLister, classFilter func(interface{}) bool) error {
 	m := mp.Meter(MeterName)
 	expiryGauge, err := m.Float64ObservableGauge(ExpiryMetric, metric.WithUnit("s"),
-		metric.WithDescription("Seconds until the notAfter of each Knative Certificate's issued certificate (negative once expired)"))
+		metric.WithDescription("The notAfter of each Knative Certificate's issued certificate, in seconds since the Unix epoch"))
 	if err != nil {
 		return err
 	}
@@ -314,8 +317,8 @@ func registerCacheGauges(mp metric.MeterProvider, kcerts netlisters.CertificateL
 		if err != nil {
 			return fmt.Errorf("listing Knative Certificates: %w", err)
 		}
-		for _, e := range expiries(list, classFilter, now()) {
-			o.ObserveFloat64(expiryGauge, e.seconds, metric.WithAttributes(attribute.String(AttrNamespace, e.namespace),
+		for _, e := range expiries(list, classFilter) {
+			o.ObserveFloat64(expiryGauge, e.notAfter, metric.WithAttributes(attribute.String(AttrNamespace, e.namespace),
 				attribute.String(AttrName, e.name), attribute.String(AttrCertificateType, e.certType)))
 		}
 		for r, n := range readinessCounts(list, classFilter) {

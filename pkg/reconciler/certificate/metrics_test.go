@@ -292,10 +292,10 @@ func TestExpiries(t *testing.T) {
 	classFilter := func(obj interface{}) bool {
 		return obj.(*v1alpha1.Certificate).Annotations["networking.knative.dev/certificate.class"] == testClass
 	}
-	got := expiries(kcerts, classFilter, now)
+	got := expiries(kcerts, classFilter)
 	want := []expiry{
-		{namespace: testNS, name: "a", certType: "external-domain", seconds: (30 * 24 * time.Hour).Seconds()},
-		{namespace: testNS, name: "b", certType: "system-internal", seconds: -3600},
+		{namespace: testNS, name: "a", certType: "external-domain", notAfter: float64(in30d.Unix())},
+		{namespace: testNS, name: "b", certType: "system-internal", notAfter: float64(expired.Unix())},
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(expiry{})); diff != "" {
 		t.Errorf("expiries (-want +got):\n%s", diff)
@@ -318,8 +318,7 @@ func TestStatsReporter(t *testing.T) {
 	s.ReportIssued(ctx, "external-domain", 3*time.Second)
 
 	ls := rtesting.NewListers([]runtime.Object{kcert(withNotAfter, ready)}, nil)
-	if err := registerCacheGauges(mp, ls.GetKnativeCertificateLister(), func(interface{}) bool { return true },
-		func() time.Time { return now }); err != nil {
+	if err := registerCacheGauges(mp, ls.GetKnativeCertificateLister(), func(interface{}) bool { return true }); err != nil {
 		t.Fatal("registerCacheGauges:", err)
 	}
 
@@ -361,7 +360,7 @@ func TestStatsReporter(t *testing.T) {
 	if len(gdps) != 1 {
 		t.Fatalf("expiry data points = %+v, want one", gdps)
 	}
-	if want := notAfter.Sub(now).Seconds(); gdps[0].Value != want {
+	if want := float64(notAfter.Unix()); gdps[0].Value != want {
 		t.Errorf("expiry = %v, want %v", gdps[0].Value, want)
 	}
 	name, _ := gdps[0].Attributes.Value(AttrName)
