@@ -26,10 +26,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
 
 	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	"knative.dev/pkg/apis"
+	"knative.dev/pkg/kmeta"
 
 	"knative.dev/net-certmanager/pkg/certclass"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
@@ -180,8 +182,61 @@ func cmCondition(t cmv1.CertificateConditionType, s cmmeta.ConditionStatus, reas
 
 func cmReady(c *cmv1.Certificate) {
 	cmCondition(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready", "Certificate is up to date and has not expired")(c)
+	cmInService(c)
+}
+
+// cmInService: the Secret holds a valid certificate, cert-manager's revision 1.
+func cmInService(c *cmv1.Certificate) {
 	c.Status.NotAfter = &notAfter
 	c.Status.RenewalTime = &renewalTime
+	c.Status.Revision = ptr.To(1)
+}
+
+// cmStale makes the Certificate's spec newer than everything its status says.
+func cmStale(c *cmv1.Certificate) { c.Generation++ }
+
+func cmLabel(k, v string) certOption {
+	return func(c *cmv1.Certificate) { c.Labels[k] = v }
+}
+
+func cmAnnotation(k, v string) certOption {
+	return func(c *cmv1.Certificate) { c.Annotations[k] = v }
+}
+
+// servingCertificate is the cert-manager Certificate that Knative Serving
+// v0.50's own reconciler (pkg/reconciler/certificate/resources) builds for
+// kc, written out here by hand: when the first DNS name is too long for a
+// common name, it prepends k.<domain> to the KCert's DNS names even if the
+// KCert lists it already, and it shares the KCert's label and annotation maps.
+func servingCertificate(kc *v1alpha1.Certificate, issuer cmmeta.IssuerReference, opts ...certOption) *cmv1.Certificate {
+	commonName := kc.Spec.DNSNames[0]
+	var dnsNames []string
+	if len(commonName) > 63 {
+		commonName = "k." + kc.Spec.Domain
+		dnsNames = append(dnsNames, commonName)
+	}
+	dnsNames = append(dnsNames, kc.Spec.DNSNames...)
+	c := &cmv1.Certificate{
+		ObjectMeta: metav1.ObjectMeta{
+			Name: kc.Name, Namespace: kc.Namespace, UID: "cert-uid",
+			OwnerReferences: []metav1.OwnerReference{*kmeta.NewControllerRef(kc)},
+			Annotations:     kc.GetAnnotations(),
+			Labels:          kc.GetLabels(),
+		},
+		Spec: cmv1.CertificateSpec{
+			CommonName: commonName,
+			SecretName: kc.Spec.SecretName,
+			DNSNames:   dnsNames,
+			IssuerRef:  issuer,
+			SecretTemplate: &cmv1.CertificateSecretTemplate{
+				Labels: map[string]string{networking.CertificateUIDLabelKey: string(kc.GetUID())},
+			},
+		},
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
 }
 
 func cmGeneration(g int64) certOption {

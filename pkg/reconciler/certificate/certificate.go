@@ -20,7 +20,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"time"
 
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -28,7 +27,6 @@ import (
 	cmclientset "github.com/cert-manager/cert-manager/pkg/client/clientset/versioned"
 	cmlisters "github.com/cert-manager/cert-manager/pkg/client/listers/certmanager/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrs "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -57,6 +55,7 @@ const (
 	ReasonCommonNameTooLong      = "CommonNameTooLong"
 	ReasonNotOwned               = "NotOwned"
 	ReasonIssuerNotFound         = "IssuerNotFound"
+	ReasonSecretNameConflict     = "SecretNameConflict"
 )
 
 // RenewingCondition is True while an issued certificate is being renewed;
@@ -82,6 +81,10 @@ type Reconciler struct {
 	recent recentCreates
 	// warned remembers the failures already reported as Warning events.
 	warned warnedFailures
+	// claims finds the other certificates that name a KCert's Secret.
+	claims *secretClaims
+	// specUpdates remembers why this replica last changed a Certificate's spec.
+	specUpdates specUpdates
 }
 
 var _ kcertreconciler.Interface = (*Reconciler)(nil)
@@ -91,6 +94,7 @@ var _ kcertreconciler.Interface = (*Reconciler)(nil)
 func (c *Reconciler) forget(obj interface{}) {
 	if kcert, ok := unwrap[*v1alpha1.Certificate](obj); ok {
 		c.warned.forget(kcert.UID)
+		c.specUpdates.forget(kcert.UID)
 	}
 }
 
@@ -146,8 +150,13 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 		}
 		return c.fail(kcert, ReasonInvalidSpec, err.Error())
 	}
+	// Checked on every reconcile, not only before a create: a KCert may
+	// come to name a Secret that another already writes.
+	if err := c.claims.conflict(kcert); err != nil {
+		return c.fail(kcert, ReasonSecretNameConflict, err.Error())
+	}
 
-	cert, err := c.reconcileCertificate(ctx, kcert, desired)
+	cert, changes, err := c.reconcileCertificate(ctx, kcert, desired)
 	var notOwned *notOwnedError
 	if errors.As(err, &notOwned) {
 		kcert.Status.HTTP01Challenges = nil
@@ -157,8 +166,9 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 		return err
 	}
 
+	c.specUpdates.record(kcert.UID, cert, changes)
 	now := c.clock.Now()
-	st := resources.ComputeStatus(cert, now)
+	st := resources.ComputeStatus(cert, now, c.known(kcert, cert))
 	if st.Ready.Status != corev1.ConditionTrue {
 		exists, err := c.issuerExists(kcert.Namespace, issuer)
 		if err != nil {
@@ -195,7 +205,8 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 
 // reconcileCertificate creates or updates the cert-manager Certificate, and
 // never touches one that this KCert does not control.
-func (c *Reconciler) reconcileCertificate(ctx context.Context, kcert *v1alpha1.Certificate, desired *cmv1.Certificate) (*cmv1.Certificate, error) {
+// The changes it made tell a re-issuance for a new issuer from others.
+func (c *Reconciler) reconcileCertificate(ctx context.Context, kcert *v1alpha1.Certificate, desired *cmv1.Certificate) (*cmv1.Certificate, resources.Changes, error) {
 	recorder := controller.GetEventRecorder(ctx)
 	certs := c.certManagerClient.CertmanagerV1().Certificates(desired.Namespace)
 	key := types.NamespacedName{Namespace: desired.Namespace, Name: desired.Name}
@@ -213,66 +224,56 @@ func (c *Reconciler) reconcileCertificate(ctx context.Context, kcert *v1alpha1.C
 			c.recent.remember(created, c.clock.Now())
 			recorder.Eventf(kcert, corev1.EventTypeNormal, "Created",
 				"Created cert-manager Certificate %s/%s", desired.Namespace, desired.Name)
-			return created, nil
+			return created, resources.Changes{}, nil
 		case apierrs.IsAlreadyExists(err):
 			// The cache lags behind the API server (another replica's
 			// create, or ours past recentCreateTTL), or another writer was
 			// faster: go on with the live object.
 			existing, err = certs.Get(ctx, desired.Name, metav1.GetOptions{})
 			if err != nil {
-				return nil, fmt.Errorf("failed to get cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
+				return nil, resources.Changes{}, fmt.Errorf("failed to get cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
 			}
 		default:
 			recorder.Eventf(kcert, corev1.EventTypeWarning, "CreationFailed",
 				"Failed to create cert-manager Certificate %s/%s: %v", desired.Namespace, desired.Name, err)
-			return nil, fmt.Errorf("failed to create cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
+			return nil, resources.Changes{}, fmt.Errorf("failed to create cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
 		}
 	} else if err != nil {
-		return nil, fmt.Errorf("failed to get cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
+		return nil, resources.Changes{}, fmt.Errorf("failed to get cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
 	}
 
 	// The check is on the object found, not on the one just built: a
 	// foreign Certificate of the same name must stay byte-for-byte as it is.
 	if !metav1.IsControlledBy(existing, kcert) {
-		return nil, &notOwnedError{kind: "cert-manager Certificate", name: desired.Name, namespace: desired.Namespace}
+		return nil, resources.Changes{}, &notOwnedError{kind: "cert-manager Certificate", name: desired.Name, namespace: desired.Namespace}
 	}
-	if upToDate(existing, desired) {
-		return existing, nil
-	}
-
-	updated, wrote, err := c.updateCertificate(ctx, kcert, existing, desired)
+	updated, changes, err := c.updateCertificate(ctx, kcert, existing, desired)
 	var notOwned *notOwnedError
 	if errors.As(err, &notOwned) {
-		return nil, err
+		return nil, resources.Changes{}, err
 	} else if apierrs.IsConflict(err) {
 		// Still stale after the retries: the workqueue tries again, and
 		// like Knative's generated reconcilers, a conflict is no warning.
-		return nil, err
+		return nil, resources.Changes{}, err
 	} else if err != nil {
 		recorder.Eventf(kcert, corev1.EventTypeWarning, "UpdateFailed",
 			"Failed to update cert-manager Certificate %s/%s: %v", desired.Namespace, desired.Name, err)
-		return nil, fmt.Errorf("failed to update cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
+		return nil, resources.Changes{}, fmt.Errorf("failed to update cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
 	}
-	if wrote {
+	if changes.Any() {
 		recorder.Eventf(kcert, corev1.EventTypeNormal, "Updated",
 			"Updated cert-manager Certificate %s/%s", desired.Namespace, desired.Name)
 	}
-	return updated, nil
+	return updated, changes, nil
 }
 
-// upToDate reports whether the Certificate already has what this reconciler owns of it.
-func upToDate(existing, desired *cmv1.Certificate) bool {
-	return equality.Semantic.DeepEqual(existing.Spec, desired.Spec) &&
-		maps.Equal(existing.Labels, desired.Labels) &&
-		maps.Equal(existing.Annotations, desired.Annotations)
-}
-
-// updateCertificate writes desired's spec, labels and annotations over the
-// Certificate. cert-manager writes the status of its Certificates often, so
-// under load the cached copy is often stale: a conflict is not a failure but
-// a reason to read the live object and try again (knative.dev/pkg's retry
-// limit). wrote is false when the live object turned out to need no update.
-func (c *Reconciler) updateCertificate(ctx context.Context, kcert *v1alpha1.Certificate, existing, desired *cmv1.Certificate) (result *cmv1.Certificate, wrote bool, err error) {
+// updateCertificate writes what this reconciler owns of desired over the
+// Certificate, and says what that changed (nothing when the live object
+// turned out to need no update). cert-manager writes the status of its
+// Certificates often, so under load the cached copy is often stale: a
+// conflict is not a failure but a reason to read the live object and try
+// again (knative.dev/pkg's retry limit).
+func (c *Reconciler) updateCertificate(ctx context.Context, kcert *v1alpha1.Certificate, existing, desired *cmv1.Certificate) (result *cmv1.Certificate, changes resources.Changes, err error) {
 	certs := c.certManagerClient.CertmanagerV1().Certificates(desired.Namespace)
 	err = pkgreconciler.RetryUpdateConflicts(func(attempts int) error {
 		current := existing
@@ -284,26 +285,24 @@ func (c *Reconciler) updateCertificate(ctx context.Context, kcert *v1alpha1.Cert
 			if !metav1.IsControlledBy(live, kcert) {
 				return &notOwnedError{kind: "cert-manager Certificate", name: desired.Name, namespace: desired.Namespace}
 			}
-			if upToDate(live, desired) {
-				result, wrote = live, false
-				return nil
-			}
 			current = live
 		}
-		want := current.DeepCopy()
-		want.Spec = desired.Spec
-		want.Labels = desired.Labels
-		want.Annotations = desired.Annotations
+		var want *cmv1.Certificate
+		want, changes = resources.ApplyOwned(current, desired)
+		if !changes.Any() {
+			result = current
+			return nil
+		}
 		updated, err := certs.Update(ctx, want, metav1.UpdateOptions{})
 		if err == nil {
-			result, wrote = updated, true
+			result = updated
 		}
 		return err
 	})
 	if err != nil {
-		return nil, false, err
+		return nil, changes, err
 	}
-	return result, wrote, nil
+	return result, changes, nil
 }
 
 // notOwnedError says that an object this reconciler would manage already

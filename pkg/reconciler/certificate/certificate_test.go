@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -40,6 +41,7 @@ import (
 	"k8s.io/utils/clock"
 	clocktesting "k8s.io/utils/clock/testing"
 
+	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	fakenetworkingclient "knative.dev/networking/pkg/client/injection/client/fake"
 	kcertreconciler "knative.dev/networking/pkg/client/injection/reconciler/networking/v1alpha1/certificate"
@@ -48,6 +50,7 @@ import (
 	"knative.dev/pkg/configmap"
 	"knative.dev/pkg/controller"
 	"knative.dev/pkg/logging"
+	pkgreconciler "knative.dev/pkg/reconciler"
 	ktesting "knative.dev/pkg/reconciler/testing"
 
 	fakecmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client/fake"
@@ -122,6 +125,11 @@ func newTestReconciler(ctx context.Context, ls *rtesting.Listers, _ configmap.Wa
 		},
 		clock:        clocktesting.NewFakePassiveClock(now),
 		enqueueAfter: rq.record,
+		claims: &secretClaims{
+			kcerts:       ls.GetKnativeCertificateIndexer(),
+			certificates: ls.GetCertificateIndexer(),
+			classFilter:  pkgreconciler.AnnotationFilterFunc(networking.CertificateClassAnnotationKey, testClass, false),
+		},
 	}
 	if stats, ok := ctx.Value(statsKey{}).(*fakeStats); ok {
 		r.stats = stats
@@ -706,15 +714,28 @@ func TestReconcile(t *testing.T) {
 			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"))),
 		},
 	}}
+	runTable(t, table)
+}
 
+// runTable runs the rows against the reconciler on fake clients. Every
+// row's world has the three configured ClusterIssuers, unless it says otherwise.
+func runTable(t *testing.T, table ktesting.TableTest) {
+	t.Helper()
 	for i := range table {
-		// Every row's world has the three configured ClusterIssuers, unless it says otherwise.
 		if !slices.ContainsFunc(table[i].Objects, isIssuer) {
 			table[i].Objects = append(table[i].Objects, clusterIssuers()...)
 		}
 	}
-	table.Test(t, rtesting.MakeFactory(newTestReconciler, OwnerUIDIndexers))
+	table.Test(t, rtesting.MakeFactory(newTestReconciler, testIndexers))
 }
+
+// testIndexers are all the indexes the controller adds to its informers.
+var testIndexers = func() cache.Indexers {
+	out := cache.Indexers{}
+	maps.Copy(out, OwnerUIDIndexers)
+	maps.Copy(out, SecretNameIndexers)
+	return out
+}()
 
 func isIssuer(o runtime.Object) bool {
 	switch o.(type) {

@@ -152,6 +152,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 		impl.Concurrency = workers
 	}
 	r.enqueueAfter = impl.EnqueueAfter
+	r.claims = watchSecretClaims(impl, kcertInformer.Informer(), certInformer.Informer(), classFilter)
 	if err := registerCacheGauges(mp, kcertInformer.Lister(), classFilter); err != nil {
 		logger.Errorw("Cannot create the certificate expiry and readiness metrics; running without them", zap.Error(err))
 	}

@@ -93,6 +93,16 @@ func (l *Listers) GetKnativeCertificateLister() netlisters.CertificateLister {
 	return netlisters.NewCertificateLister(l.indexerFor(&v1alpha1.Certificate{}))
 }
 
+// GetKnativeCertificateIndexer indexes KCerts.
+func (l *Listers) GetKnativeCertificateIndexer() cache.Indexer {
+	return l.indexerFor(&v1alpha1.Certificate{})
+}
+
+// GetCertificateIndexer indexes cert-manager Certificates.
+func (l *Listers) GetCertificateIndexer() cache.Indexer {
+	return l.indexerFor(&cmv1.Certificate{})
+}
+
 // GetCertificateLister lists cert-manager Certificates.
 func (l *Listers) GetCertificateLister() cmlisters.CertificateLister {
 	return cmlisters.NewCertificateLister(l.indexerFor(&cmv1.Certificate{}))

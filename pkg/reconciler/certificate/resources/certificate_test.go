@@ -26,6 +26,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	"knative.dev/pkg/ptr"
 )
@@ -45,6 +46,7 @@ func kcert(dnsNames []string, domain string) *v1alpha1.Certificate {
 
 func TestMakeCertificate(t *testing.T) {
 	kc := kcert([]string{"host.ns.example.com", "other.example.com"}, "example.com")
+	kc.Annotations[networking.CertificateClassAnnotationKey] = "net-certmanager.certificate.networking.knative.dev"
 	got, err := MakeCertificate(kc, issuer)
 	if err != nil {
 		t.Fatal(err)
@@ -167,6 +169,75 @@ func TestValidateSpec(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("ValidateSpec = %v, want an error containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestSameIssuer(t *testing.T) {
+	ext := cmmeta.IssuerReference{Name: "pca", Kind: "PCAIssuer", Group: "awspca.cert-manager.io"}
+	tests := []struct {
+		name string
+		a, b cmmeta.IssuerReference
+		want bool
+	}{
+		{"identical", issuer, issuer, true},
+		{"empty kind is Issuer", cmmeta.IssuerReference{Name: "x"}, cmmeta.IssuerReference{Name: "x", Kind: "Issuer"}, true},
+		{"empty group is cert-manager.io", issuer, cmmeta.IssuerReference{Name: "ca", Kind: "ClusterIssuer", Group: "cert-manager.io"}, true},
+		{"another name", issuer, cmmeta.IssuerReference{Name: "other", Kind: "ClusterIssuer"}, false},
+		{"Issuer is not ClusterIssuer", cmmeta.IssuerReference{Name: "ca"}, issuer, false},
+		{"an external issuer is not cert-manager's", ext, cmmeta.IssuerReference{Name: "pca", Kind: "PCAIssuer"}, false},
+		{"external issuers of two groups", ext, cmmeta.IssuerReference{Name: "pca", Kind: "PCAIssuer", Group: "other.example.com"}, false},
+		{"the same external issuer", ext, ext, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := SameIssuer(tc.a, tc.b); got != tc.want {
+				t.Errorf("SameIssuer(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
+			}
+			if got := SameIssuer(tc.b, tc.a); got != tc.want {
+				t.Errorf("SameIssuer(%v, %v) = %v, want %v (not symmetric)", tc.b, tc.a, got, tc.want)
+			}
+		})
+	}
+}
+
+// ApplyOwned never changes what it was given, and says what it changed.
+func TestApplyOwnedChanges(t *testing.T) {
+	kc := kcert([]string{"a.example.com"}, "example.com")
+	desired, err := MakeCertificate(kc, issuer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		mutate func(*cmv1.Certificate)
+		want   Changes
+	}{
+		{"nothing", func(*cmv1.Certificate) {}, Changes{}},
+		{"issuer", func(c *cmv1.Certificate) { c.Spec.IssuerRef.Name = "old" }, Changes{Issuer: true}},
+		{"DNS names", func(c *cmv1.Certificate) { c.Spec.DNSNames = []string{"b.example.com"} }, Changes{Spec: true}},
+		{"common name", func(c *cmv1.Certificate) { c.Spec.CommonName = "x" }, Changes{Spec: true}},
+		{"secret name", func(c *cmv1.Certificate) { c.Spec.SecretName = "x" }, Changes{Spec: true}},
+		{"secret template missing", func(c *cmv1.Certificate) { c.Spec.SecretTemplate = nil }, Changes{Spec: true}},
+		{"a KCert label missing", func(c *cmv1.Certificate) { c.Labels = nil }, Changes{Metadata: true}},
+		{"a foreign annotation", func(c *cmv1.Certificate) { c.Annotations["other"] = "x" }, Changes{}},
+		{"issuer and DNS names", func(c *cmv1.Certificate) { c.Spec.IssuerRef.Name = "old"; c.Spec.DNSNames = nil }, Changes{Issuer: true, Spec: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			existing := desired.DeepCopy()
+			tc.mutate(existing)
+			before := existing.DeepCopy()
+			got, changes := ApplyOwned(existing, desired)
+			if changes != tc.want {
+				t.Errorf("changes = %+v, want %+v", changes, tc.want)
+			}
+			if !cmp.Equal(existing, before) {
+				t.Error("ApplyOwned modified the existing Certificate")
+			}
+			if _, again := ApplyOwned(got, desired); again.Any() {
+				t.Errorf("ApplyOwned's result still differs: %+v", again)
 			}
 		})
 	}

@@ -24,6 +24,8 @@ import (
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"knative.dev/net-certmanager/pkg/issuerconfig"
 )
 
 const (
@@ -33,10 +35,16 @@ const (
 	// ReasonRenewing: the renewal time has passed and cert-manager has not
 	// yet said it is reissuing.
 	ReasonRenewing = "Renewing"
+	// ReasonIssuerChanged: the certificate in service is being re-issued
+	// because the configured issuer changed.
+	ReasonIssuerChanged = "IssuerChanged"
 
 	// issuedReason is the Issuing=False reason cert-manager uses, with
 	// server-side apply, for a completed issuance rather than a failed one.
 	issuedReason = "Issued"
+	// incorrectIssuerReason is cert-manager's Ready and Issuing reason when
+	// the Secret's certificate comes from another issuer than the spec's.
+	incorrectIssuerReason = "IncorrectIssuer"
 )
 
 // Condition is one condition to write on the KCert.
@@ -66,19 +74,72 @@ func (s Status) IsRenewing() bool {
 	return s.Renewing != nil && s.Renewing.Status == corev1.ConditionTrue
 }
 
+// Known is what the reconciler knows of a Certificate's re-issuance that
+// cert-manager may not say (yet).
+type Known struct {
+	// Reissue is the re-issuance of the certificate in service going on,
+	// with its reason (ReasonIssuerChanged, or the KCert's Renewing=True);
+	// nil for none.
+	Reissue *Condition
+	// Refit: what the certificate certifies has changed, so the one in
+	// service no longer fits, whatever cert-manager's reason says (it
+	// reports IncorrectIssuer first when the issuer changed as well).
+	Refit bool
+}
+
 // ComputeStatus maps a cert-manager v1 Certificate to the KCert status.
 // cert-manager v1 says "issuing" with Issuing=True and "failed" with
 // Issuing=False and the failed request's reason; Ready=False alone (e.g.
 // DoesNotExist) means only that no valid certificate exists yet.
-func ComputeStatus(cert *cmv1.Certificate, now time.Time) Status {
+//
+// Re-issuing a certificate in service is a renewal, whatever triggered it:
+// the old certificate stays valid, so Ready stays True while it is
+// replaced, unless the new issuance fails once the old one has expired.
+// cert-manager's own Ready says otherwise for a while: for a new issuer
+// (IncorrectIssuer; before it has looked at the new spec, nothing), and at
+// the end of any re-issuance, when its readiness check sees the new key in
+// the Secret before the new revision is recorded (SecretMismatch). known
+// is what the reconciler knows that cert-manager may not say.
+func ComputeStatus(cert *cmv1.Certificate, now time.Time, known Known) Status {
+	underway := known.Reissue
 	s := Status{NotAfter: cert.Status.NotAfter, RenewalTime: cert.Status.RenewalTime}
 	ready := currentCondition(cert, cmv1.CertificateConditionReady)
 	issuing := currentCondition(cert, cmv1.CertificateConditionIssuing)
 	// Knative's convention: a True Ready condition carries no reason.
 	readyTrue := Condition{Status: corev1.ConditionTrue}
 	failed := issuing != nil && issuing.Status == cmmeta.ConditionFalse && issuing.Reason != issuedReason
+	issuingNow := issuing != nil && issuing.Status == cmmeta.ConditionTrue
+	// A valid certificate, though cert-manager's Ready is not True.
+	replacing := !known.Refit && cert.Status.NotAfter != nil && now.Before(cert.Status.NotAfter.Time) &&
+		(ready == nil || ready.Status != cmmeta.ConditionTrue)
+	newIssuer := replacing && (hasReason(ready, incorrectIssuerReason) || hasReason(issuing, incorrectIssuerReason) ||
+		underway != nil && underway.Reason == ReasonIssuerChanged)
 
 	switch {
+	// The certificate in service stays valid while the new issuer's
+	// replaces it; a failure to get that is reported as a failed renewal.
+	case newIssuer:
+		s.Ready = readyTrue
+		renewing := Condition{corev1.ConditionTrue, ReasonIssuerChanged,
+			fmt.Sprintf("Re-issuing from %s; the certificate in service stays valid until %s",
+				issuerconfig.String(cert.Spec.IssuerRef), cert.Status.NotAfter.UTC().Format(time.RFC3339))}
+		if failed {
+			renewing = fromCM(corev1.ConditionFalse, issuing)
+		}
+		s.Renewing = &renewing
+
+	// A renewal under way, in whatever state cert-manager shows it.
+	case replacing && underway != nil:
+		s.Ready = readyTrue
+		renewing := *underway
+		switch {
+		case failed:
+			renewing = fromCM(corev1.ConditionFalse, issuing)
+		case issuingNow:
+			renewing = fromCM(corev1.ConditionTrue, issuing)
+		}
+		s.Renewing = &renewing
+
 	// Neither condition describes the current spec: nothing to say yet.
 	case ready == nil && issuing == nil:
 		s.Ready = Condition{corev1.ConditionUnknown, ReasonAwaitingCertManager,
@@ -102,11 +163,15 @@ func ComputeStatus(cert *cmv1.Certificate, now time.Time) Status {
 		renewing := fromCM(corev1.ConditionFalse, issuing)
 		s.Renewing = &renewing
 
-	// A valid certificate is served while cert-manager reissues it.
+	// A valid certificate is served while cert-manager reissues it; a
+	// first issuance (no revision yet) that cert-manager has not closed is
+	// not a renewal.
 	case issuing != nil && issuing.Status == cmmeta.ConditionTrue:
 		s.Ready = readyTrue
-		renewing := fromCM(corev1.ConditionTrue, issuing)
-		s.Renewing = &renewing
+		if cert.Status.Revision != nil {
+			renewing := fromCM(corev1.ConditionTrue, issuing)
+			s.Renewing = &renewing
+		}
 
 	// The renewal time has passed before cert-manager's trigger fired.
 	case cert.Status.RenewalTime != nil && !now.Before(cert.Status.RenewalTime.Time):
@@ -120,13 +185,19 @@ func ComputeStatus(cert *cmv1.Certificate, now time.Time) Status {
 	return s
 }
 
-// RenewalRequeue returns how long until a Ready certificate's renewal time,
-// so the KCert is looked at then even if nothing else changes.
+// RenewalRequeue returns how long until a Ready KCert must be looked at
+// again even if nothing else changes: at its renewal time or, while its
+// certificate is being replaced, at that certificate's expiry, past which
+// it no longer keeps the KCert Ready (a stuck issuance may write nothing).
 func RenewalRequeue(s Status, now time.Time) (time.Duration, bool) {
-	if !s.IsReady() || s.IsRenewing() || s.RenewalTime == nil {
+	at := s.RenewalTime
+	if s.Renewing != nil {
+		at = s.NotAfter
+	}
+	if !s.IsReady() || at == nil {
 		return 0, false
 	}
-	d := s.RenewalTime.Sub(now)
+	d := at.Sub(now)
 	return d, d > 0
 }
 
@@ -145,6 +216,10 @@ func currentCondition(cert *cmv1.Certificate, t cmv1.CertificateConditionType) *
 		return c
 	}
 	return nil
+}
+
+func hasReason(c *cmv1.CertificateCondition, reason string) bool {
+	return c != nil && c.Reason == reason
 }
 
 // fromCM copies cert-manager's reason and message under the given status.

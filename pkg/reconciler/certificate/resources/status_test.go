@@ -26,6 +26,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 )
 
 var (
@@ -62,8 +63,22 @@ func staleCond(t cmv1.CertificateConditionType, s cmmeta.ConditionStatus, reason
 
 func issued(c *cmv1.Certificate) {
 	cond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready", "Certificate is up to date and has not expired")(c)
+	inService(c)
+}
+
+// inService: the Secret holds a valid certificate, of revision 1.
+func inService(c *cmv1.Certificate) {
 	c.Status.NotAfter = &notAfter
 	c.Status.RenewalTime = &renewalTime
+	c.Status.Revision = ptr.To(1)
+}
+
+// firstIssuance: no revision yet, as before cert-manager records the first.
+func firstIssuance(c *cmv1.Certificate) { c.Status.Revision = nil }
+
+func expired(c *cmv1.Certificate) {
+	past := metav1.NewTime(now.Add(-time.Minute))
+	c.Status.NotAfter = &past
 }
 
 func renewalAt(t time.Time) certOpt {
@@ -81,10 +96,22 @@ var (
 // One row per state cert-manager v1.20 can put a Certificate in.
 func TestComputeStatus(t *testing.T) {
 	const failMsg = "The certificate request has failed to complete and will be retried: the issuer is not ready"
+	const incorrectIssuerMsg = `Issuing certificate as Secret was previously issued by "ClusterIssuer.cert-manager.io/old-ca"`
+	const secretMismatchMsg = "Secret contains a private key that does not match the current CertificateRequest"
+	issuerChangeUnderway := &Condition{corev1.ConditionTrue, ReasonIssuerChanged, ""}
+	renewalUnderway := &Condition{corev1.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled"}
+	issuerChangedTo := func(status corev1.ConditionStatus) *Condition {
+		return &Condition{status, ReasonIssuerChanged, "Re-issuing from ClusterIssuer/new-ca; the certificate in service stays valid until " +
+			notAfter.UTC().Format(time.RFC3339)}
+	}
+	newIssuer := func(c *cmv1.Certificate) {
+		c.Spec.IssuerRef = cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "new-ca"}
+	}
 	tests := []struct {
-		name string
-		cert *cmv1.Certificate
-		want Status
+		name  string
+		cert  *cmv1.Certificate
+		known Known
+		want  Status
 	}{{
 		name: "just created: no conditions",
 		cert: cert(),
@@ -149,6 +176,109 @@ func TestComputeStatus(t *testing.T) {
 		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &metav1.Time{Time: now},
 			Renewing: &Condition{corev1.ConditionTrue, ReasonRenewing, "Renewal time 2026-11-27T12:00:00Z has passed"}},
 	}, {
+		// cert-manager sets Ready=True on the Secret's write, before its
+		// issuing controller records revision 1 and drops Issuing.
+		name: "first issuance: Ready=True while Issuing=True is not renewing",
+		cert: cert(issued, firstIssuance, cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "DoesNotExist", "Issuing certificate as Secret does not exist")),
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime},
+	}, {
+		name:  "issuer changed, not yet evaluated by cert-manager: still Ready, Renewing for the issuer",
+		cert:  cert(newIssuer, inService, staleCond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready")),
+		known: Known{Reissue: issuerChangeUnderway},
+		want:  Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+	}, {
+		name: "another spec change, not yet evaluated by cert-manager: awaiting, the old certificate does not fit",
+		cert: cert(newIssuer, inService, staleCond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready")),
+		want: Status{Ready: awaiting, NotAfter: &notAfter, RenewalTime: &renewalTime},
+	}, {
+		name: "issuer changed: cert-manager says IncorrectIssuer and re-issues; still Ready",
+		cert: cert(newIssuer, inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "IncorrectIssuer", incorrectIssuerMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", incorrectIssuerMsg)),
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+	}, {
+		name: "issuer changed: cert-manager's trigger fired before its readiness check; still Ready",
+		cert: cert(newIssuer, inService, staleCond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready"),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", incorrectIssuerMsg)),
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+	}, {
+		name: "issuer changed and the new issuance failed: still Ready while the old certificate is valid",
+		cert: cert(newIssuer, inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "IncorrectIssuer", incorrectIssuerMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed", failMsg)),
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: &Condition{corev1.ConditionFalse, "Failed", failMsg}},
+	}, {
+		name: "issuer changed, the new issuance failed and the old certificate expired: Failed",
+		cert: cert(newIssuer, inService, expired,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "IncorrectIssuer", incorrectIssuerMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed", failMsg)),
+		want: Status{Ready: failed("Failed", failMsg), NotAfter: &metav1.Time{Time: now.Add(-time.Minute)}, RenewalTime: &renewalTime},
+	}, {
+		name: "issuer changed with no certificate in service: in progress, as any issuance",
+		cert: cert(newIssuer, cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "IncorrectIssuer", incorrectIssuerMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", incorrectIssuerMsg)),
+		known: Known{Reissue: issuerChangeUnderway},
+		want:  Status{Ready: inProgress("IncorrectIssuer", incorrectIssuerMsg)},
+	}, {
+		// cert-manager's readiness check sees the new key in the Secret
+		// before the issuing controller records the new revision.
+		name: "issuer changed: SecretMismatch at the end of the re-issuance; still Ready",
+		cert: cert(newIssuer, inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", incorrectIssuerMsg)),
+		known: Known{Reissue: issuerChangeUnderway},
+		want:  Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+	}, {
+		name: "renewal: SecretMismatch at the end of a renewal under way; still Ready",
+		cert: cert(inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled")),
+		known: Known{Reissue: renewalUnderway},
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime,
+			Renewing: &Condition{corev1.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled"}},
+	}, {
+		// With server-side apply, the readiness check's write can land
+		// after the issuing controller dropped Issuing.
+		name: "issuer changed: SecretMismatch after Issuing is gone; still Ready",
+		cert: cert(newIssuer, inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg)),
+		known: Known{Reissue: issuerChangeUnderway},
+		want:  Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+	}, {
+		name: "renewal: SecretMismatch after Issuing is gone; still Ready, Renewing as the KCert says",
+		cert: cert(inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg)),
+		known: Known{Reissue: renewalUnderway},
+		want:  Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: renewalUnderway},
+	}, {
+		name: "renewal under way, the new issuance failed, the old certificate valid: Ready, Renewing=False",
+		cert: cert(inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed", failMsg)),
+		known: Known{Reissue: renewalUnderway},
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime,
+			Renewing: &Condition{corev1.ConditionFalse, "Failed", failMsg}},
+	}, {
+		name: "issuer and DNS names changed together: IncorrectIssuer, but the old certificate does not fit",
+		cert: cert(newIssuer, inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "IncorrectIssuer", incorrectIssuerMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", incorrectIssuerMsg)),
+		known: Known{Refit: true},
+		want:  Status{Ready: inProgress("IncorrectIssuer", incorrectIssuerMsg), NotAfter: &notAfter, RenewalTime: &renewalTime},
+	}, {
+		name: "SecretMismatch while issuing, with nothing known to be under way: in progress",
+		cert: cert(inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled")),
+		want: Status{Ready: inProgress("SecretMismatch", secretMismatchMsg), NotAfter: &notAfter, RenewalTime: &renewalTime},
+	}, {
+		name: "a renewal under way whose certificate expired: in progress",
+		cert: cert(inService, expired,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "Expired", "Certificate expired"),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "Renewing", "Renewing")),
+		known: Known{Reissue: renewalUnderway},
+		want:  Status{Ready: inProgress("Expired", "Certificate expired"), NotAfter: &metav1.Time{Time: now.Add(-time.Minute)}, RenewalTime: &renewalTime},
+	}, {
 		name: "renewal failed: still Ready, Renewing=False with the failure",
 		cert: cert(issued, cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed", failMsg)),
 		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime,
@@ -157,7 +287,7 @@ func TestComputeStatus(t *testing.T) {
 	camel := regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := ComputeStatus(tc.cert, now)
+			got := ComputeStatus(tc.cert, now, tc.known)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("ComputeStatus (-want +got):\n%s", diff)
 			}
@@ -188,6 +318,14 @@ func TestRenewalRequeue(t *testing.T) {
 	}, {
 		name:   "already renewing",
 		status: Status{Ready: ready, RenewalTime: &future, Renewing: &Condition{Status: corev1.ConditionTrue}},
+	}, {
+		name:   "renewing: at the expiry of the certificate in service",
+		status: Status{Ready: ready, RenewalTime: &past, NotAfter: &future, Renewing: &Condition{Status: corev1.ConditionTrue}},
+		want:   time.Hour, wantOK: true,
+	}, {
+		name:   "renewal failed: at the expiry of the certificate in service",
+		status: Status{Ready: ready, NotAfter: &future, Renewing: &Condition{Status: corev1.ConditionFalse}},
+		want:   time.Hour, wantOK: true,
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
