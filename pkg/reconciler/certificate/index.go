@@ -78,10 +78,18 @@ func (o *ownedIndex) SolverServices(owner types.UID) []*corev1.Service {
 }
 
 func byOwner[T any](idx cache.Indexer, owner types.UID) []T {
-	if idx == nil || owner == "" {
+	if owner == "" {
 		return nil
 	}
-	objs, err := idx.ByIndex(OwnerUIDIndex, string(owner))
+	return byIndex[T](idx, OwnerUIDIndex, string(owner))
+}
+
+// byIndex lists the objects of type T under key in one of idx's indexes.
+func byIndex[T any](idx cache.Indexer, index, key string) []T {
+	if idx == nil {
+		return nil
+	}
+	objs, err := idx.ByIndex(index, key)
 	if err != nil {
 		return nil
 	}

@@ -114,24 +114,6 @@ func (s *secretClaims) enqueueClaimants(enqueue func(types.NamespacedName)) cach
 	}
 }
 
-// byIndex lists the objects of type T under key in one of idx's indexes.
-func byIndex[T any](idx cache.Indexer, index, key string) []T {
-	if idx == nil {
-		return nil
-	}
-	objs, err := idx.ByIndex(index, key)
-	if err != nil {
-		return nil
-	}
-	out := make([]T, 0, len(objs))
-	for _, obj := range objs {
-		if t, ok := obj.(T); ok {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
 // watchSecretClaims indexes the KCert and Certificate informers by Secret
 // and enqueues the KCerts that a change of either may let proceed or stop.
 func watchSecretClaims(impl *controller.Impl, kcerts, certificates cache.SharedIndexInformer, classFilter func(interface{}) bool) *secretClaims {
