@@ -72,6 +72,9 @@ type writeFilter struct {
 	// owner selects the KCert spec writes (create, update) instead of the
 	// certificate reconcilers' writes.
 	owner bool
+	// certManagerUpdates selects only updates and patches of cert-manager
+	// Certificates (their spec and metadata, not status).
+	certManagerUpdates bool
 }
 
 // certificateWrites counts, per writer, the writes to Knative and
@@ -136,6 +139,9 @@ func (f writeFilter) selects(ev *auditEvent) bool {
 		return false
 	case !f.until.IsZero() && ev.StageTimestamp.After(f.until):
 		return false
+	}
+	if f.certManagerUpdates {
+		return ref.APIGroup == "cert-manager.io" && ref.Subresource == "" && (ev.Verb == "update" || ev.Verb == "patch")
 	}
 	switch ev.Verb {
 	case "create", "update", "patch", "delete", "deletecollection":

@@ -43,6 +43,7 @@ const (
 	// servingCAIssuer is the issuer config-certmanager names for external
 	// domains in the Serving tests; missingIssuer names none.
 	servingCAIssuer = "serving-e2e-ca"
+	servingSecondCA = "serving-e2e-ca-2"
 	missingIssuer   = "serving-e2e-does-not-exist"
 	// settle is how long the tests wait for writes that should not come.
 	settle = 5 * time.Second
@@ -64,6 +65,7 @@ func TestServing(t *testing.T) {
 	// Serving's own config-certmanager (localenv applies Serving's) names
 	// the configured issuers; the last step checks our install leaves it.
 	env.c.newCAIssuer(t, servingCAIssuer)
+	env.c.newCAIssuer(t, servingSecondCA)
 	env.c.setConfig(t, map[string]string{
 		"issuerRef":             issuerRef("ClusterIssuer", servingCAIssuer),
 		"clusterLocalIssuerRef": issuerRef("ClusterIssuer", missingIssuer),
@@ -158,6 +160,12 @@ func TestServing(t *testing.T) {
 			}
 			env.deleteDomainMapping(t, ns, host)
 		},
+	}, {
+		name: "takeover: Certificates that Serving's reconciler built, the long-name shape included, are taken over without a write",
+		run:  func(t *testing.T) { env.takeover(t, ca) },
+	}, {
+		name: "issuer switch: the DomainMapping keeps Ready and its https URL while its certificate moves to a second CA",
+		run:  func(t *testing.T) { env.issuerSwitch(t, servingSecondCA) },
 	}, {
 		// Last: it deletes our release, RBAC and webhook included.
 		name: "install and uninstall: our release leaves Serving's config-certmanager as it is",
