@@ -23,11 +23,14 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 )
 
 // timeToReadyBound fails the timing run when its median exceeds it: a
@@ -70,6 +73,7 @@ func (s *servingEnv) timeToReady(t *testing.T, n int) {
 	ctx := context.Background()
 	ns := s.c.newNamespace(t)
 	s.helloService(t, ns)
+	published := s.c.watchPublished(t, ns)
 	times := make([]issuanceTimes, n)
 	for i := range times {
 		times[i].host = fmt.Sprintf("app-%d.%s.%s", i, ns, servingDomain)
@@ -84,11 +88,6 @@ func (s *servingEnv) timeToReady(t *testing.T, n int) {
 		pending = 0
 		for i := range times {
 			it := &times[i]
-			if it.published.IsZero() {
-				if kc, err := s.c.net.NetworkingV1alpha1().Certificates(ns).Get(ctx, it.host, metav1.GetOptions{}); err == nil && len(kc.Status.HTTP01Challenges) > 0 {
-					it.published = time.Now()
-				}
-			}
 			if it.ready.IsZero() {
 				dm, err := s.dyn.Resource(domainMappingGVR).Namespace(ns).Get(ctx, it.host, metav1.GetOptions{})
 				if err == nil {
@@ -106,6 +105,7 @@ func (s *servingEnv) timeToReady(t *testing.T, n int) {
 	}
 	for i := range times {
 		it := &times[i]
+		it.published = published.at(it.host)
 		for _, r := range s.solverRequests(t, it.host) {
 			if !r.Answered {
 				continue
@@ -140,4 +140,41 @@ func (s *servingEnv) timeToReady(t *testing.T, n int) {
 	if total := medians[len(medians)-1]; total > timeToReadyBound {
 		t.Errorf("p50 time to Ready %v over %d DomainMappings, want at most %v", total, n, timeToReadyBound)
 	}
+}
+
+// publishWatch records when each KCert of a namespace first listed an
+// HTTP-01 challenge, as a watch sees it.
+type publishWatch struct {
+	mu    sync.Mutex
+	first map[string]time.Time
+}
+
+func (c *clients) watchPublished(t *testing.T, ns string) *publishWatch {
+	t.Helper()
+	w, err := c.net.NetworkingV1alpha1().Certificates(ns).Watch(context.Background(), metav1.ListOptions{})
+	if err != nil {
+		t.Fatal("watch KCerts:", err)
+	}
+	pw := &publishWatch{first: map[string]time.Time{}}
+	go func() {
+		for ev := range w.ResultChan() {
+			kc, ok := ev.Object.(*v1alpha1.Certificate)
+			if !ok || len(kc.Status.HTTP01Challenges) == 0 {
+				continue
+			}
+			pw.mu.Lock()
+			if _, seen := pw.first[kc.Name]; !seen {
+				pw.first[kc.Name] = time.Now()
+			}
+			pw.mu.Unlock()
+		}
+	}()
+	t.Cleanup(w.Stop)
+	return pw
+}
+
+func (pw *publishWatch) at(name string) time.Time {
+	pw.mu.Lock()
+	defer pw.mu.Unlock()
+	return pw.first[name]
 }
