@@ -151,6 +151,15 @@ func (s *servingEnv) mapDomain(t *testing.T, ns, host string, annotations map[st
 	}
 }
 
+// readyOverHTTPS says whether a DomainMapping of host is Ready with an https
+// URL and a provisioned certificate.
+func readyOverHTTPS(dm *unstructured.Unstructured, host string) bool {
+	url, _, _ := unstructured.NestedString(dm.Object, "status", "url")
+	ready, _ := condition(dm, "Ready")
+	cert, _ := condition(dm, "CertificateProvisioned")
+	return url == "https://"+host && ready == "True" && cert == "True"
+}
+
 // waitObject polls get until done says so, and fails the test saying what it
 // waited for and the last status seen otherwise.
 func waitObject[T any](t *testing.T, what string, get func(context.Context) (T, error), done func(T) bool, status func(T) any) T {

@@ -146,10 +146,7 @@ func (s *servingEnv) issueOverHTTP01(t *testing.T, ns string, roots, intermediat
 		t.Errorf("published challenge %v, want http://%s%s<token>", ch.URL, host, acmeChallengePath)
 	}
 	s.waitDomainMapping(t, ns, host, "Ready with an https URL", func(dm *unstructured.Unstructured) bool {
-		url, _, _ := unstructured.NestedString(dm.Object, "status", "url")
-		ready, _ := condition(dm, "Ready")
-		cert, _ := condition(dm, "CertificateProvisioned")
-		return url == "https://"+host && ready == "True" && cert == "True"
+		return readyOverHTTPS(dm, host)
 	})
 	t.Logf("DomainMapping %s Ready over https %.1fs after its creation (challenge published after %.1fs)",
 		host, time.Since(created).Seconds(), published.Seconds())

@@ -28,7 +28,6 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 )
@@ -90,11 +89,8 @@ func (s *servingEnv) timeToReady(t *testing.T, n int) {
 			it := &times[i]
 			if it.ready.IsZero() {
 				dm, err := s.dyn.Resource(domainMappingGVR).Namespace(ns).Get(ctx, it.host, metav1.GetOptions{})
-				if err == nil {
-					url, _, _ := unstructured.NestedString(dm.Object, "status", "url")
-					if ready, _ := condition(dm, "Ready"); ready == "True" && url == "https://"+it.host {
-						it.ready = time.Now()
-					}
+				if err == nil && readyOverHTTPS(dm, it.host) {
+					it.ready = time.Now()
 				}
 			}
 			if it.ready.IsZero() {
