@@ -33,8 +33,9 @@
 # Go module once, ~8.5 min on 2 cores), with Serving's CRDs and ConfigMaps,
 # TLS for external domains on, config-network pointing at our certificate
 # class and a minimal KIngress implementation on loopback; the demo is then a
-# DomainMapping of a plain Service, Ready with an https URL, and a request to
-# it through the minimal ingress.
+# DomainMapping of a plain Service whose certificate the local Pebble issues
+# over HTTP-01 (through Serving's KIngress and cert-manager's solver), Ready
+# with an https URL, and a request to it through the minimal ingress.
 #
 # Usage:
 #   hack/local-up.sh [--serving] [--no-demo] [--no-controller] [--work-dir DIR]

@@ -108,27 +108,56 @@ func (s *servingEnv) setNetworkClass(t *testing.T, class string) {
 // returns the host, which names the DomainMapping, its KCert and KIngress.
 func (s *servingEnv) domainMapping(t *testing.T, ns string) string {
 	t.Helper()
-	ctx := context.Background()
+	host := "hello." + ns + "." + servingDomain
+	s.helloService(t, ns)
+	s.mapDomain(t, ns, host, nil)
+	return host
+}
+
+// helloService creates the plain Service "hello" in ns.
+func (s *servingEnv) helloService(t *testing.T, ns string) {
+	t.Helper()
 	svc := &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{Name: "hello", Namespace: ns},
 		Spec:       corev1.ServiceSpec{Ports: []corev1.ServicePort{{Name: "http", Port: 80}}},
 	}
-	if _, err := s.c.kube.CoreV1().Services(ns).Create(ctx, svc, metav1.CreateOptions{}); err != nil {
+	if _, err := s.c.kube.CoreV1().Services(ns).Create(context.Background(), svc, metav1.CreateOptions{}); err != nil {
 		t.Fatal("create Service:", err)
 	}
-	host := "hello." + ns + "." + servingDomain
+}
+
+// mapDomain creates a DomainMapping of host to the Service "hello" of ns,
+// with annotations.
+func (s *servingEnv) mapDomain(t *testing.T, ns, host string, annotations map[string]string) {
+	t.Helper()
+	meta := map[string]any{"name": host, "namespace": ns}
+	if len(annotations) > 0 {
+		a := map[string]any{}
+		for k, v := range annotations {
+			a[k] = v
+		}
+		meta["annotations"] = a
+	}
 	dm := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "serving.knative.dev/v1beta1",
 		"kind":       "DomainMapping",
-		"metadata":   map[string]any{"name": host, "namespace": ns},
+		"metadata":   meta,
 		// The namespace is explicit: Serving's webhook, which would default
 		// it, does not run here.
 		"spec": map[string]any{"ref": map[string]any{"apiVersion": "v1", "kind": "Service", "name": "hello", "namespace": ns}},
 	}}
-	if _, err := s.dyn.Resource(domainMappingGVR).Namespace(ns).Create(ctx, dm, metav1.CreateOptions{}); err != nil {
+	if _, err := s.dyn.Resource(domainMappingGVR).Namespace(ns).Create(context.Background(), dm, metav1.CreateOptions{}); err != nil {
 		t.Fatal("create DomainMapping:", err)
 	}
-	return host
+}
+
+// readyOverHTTPS says whether a DomainMapping of host is Ready with an https
+// URL and a provisioned certificate.
+func readyOverHTTPS(dm *unstructured.Unstructured, host string) bool {
+	url, _, _ := unstructured.NestedString(dm.Object, "status", "url")
+	ready, _ := condition(dm, "Ready")
+	cert, _ := condition(dm, "CertificateProvisioned")
+	return url == "https://"+host && ready == "True" && cert == "True"
 }
 
 // waitObject polls get until done says so, and fails the test saying what it

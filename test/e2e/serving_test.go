@@ -238,10 +238,7 @@ func (s *servingEnv) checkDomainMappingTLS(t *testing.T, ns, host, class string,
 	s.checkIngressServes(t, host, leaf, ca)
 
 	s.waitDomainMapping(t, ns, host, "Ready with an https URL", func(dm *unstructured.Unstructured) bool {
-		url, _, _ := unstructured.NestedString(dm.Object, "status", "url")
-		ready, _ := condition(dm, "Ready")
-		cert, _ := condition(dm, "CertificateProvisioned")
-		return url == "https://"+host && ready == "True" && cert == "True"
+		return readyOverHTTPS(dm, host)
 	})
 }
 

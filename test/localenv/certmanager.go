@@ -19,6 +19,8 @@ package localenv
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -53,6 +55,11 @@ import (
 // CertManagerVersion is the cert-manager whose controllers run in-process.
 const CertManagerVersion = "v1.20.3"
 
+// PebbleManagementURLFile, in WorkDir, holds Pebble's management URL: its
+// issuing CA is at <url>/roots/0 and <url>/intermediates/0 (TLS with
+// Env.PebbleCABundle, which the ACME ClusterIssuer's caBundle carries).
+const PebbleManagementURLFile = "pebble-management-url"
+
 // ClusterResourceNamespace holds the Secrets of ClusterIssuers.
 const ClusterResourceNamespace = "cert-manager"
 
@@ -81,7 +88,9 @@ type certManager struct {
 
 // startCertManager runs the cert-manager controllers against the cluster of
 // kubeconfig until stop is called.
-func startCertManager(parent context.Context, kubeconfig string, opts Options, log logr.Logger) (*certManager, error) {
+// Every lookup cert-manager makes (DNS-01 zones and propagation, the HTTP-01
+// self-check's names) goes to nameservers.
+func startCertManager(parent context.Context, kubeconfig string, opts Options, nameservers []string, log logr.Logger) (*certManager, error) {
 	ctx, cancel := context.WithCancel(parent)
 	ctx = logf.NewContext(ctx, log)
 	cm := &certManager{cancel: cancel}
@@ -104,6 +113,8 @@ func startCertManager(parent context.Context, kubeconfig string, opts Options, l
 			ACMEHTTP01SolverRunAsNonRoot:      true,
 			DNS01CheckAuthoritative:           true,
 			DNS01CheckRetryPeriod:             10 * time.Second,
+			DNS01Nameservers:                  nameservers,
+			HTTP01SolverNameservers:           nameservers,
 		},
 		CertificateOptions: cmcontroller.CertificateOptions{
 			CopiedAnnotationPrefixes:                 []string{"*", "-kubectl.kubernetes.io/", "-fluxcd.io/", "-argocd.argoproj.io/"},
@@ -176,12 +187,16 @@ func (e *Env) runCertManager(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if e.pebble, err = startPebble(pebbleLog); err != nil {
+	if e.pebble, err = startPebble(pebbleLog, e.pebbleHTTPPort(), e.names.Addr); err != nil {
 		return fmt.Errorf("pebble: %w", err)
 	}
 	e.PebbleDirectoryURL, e.PebbleCABundle = e.pebble.DirectoryURL, e.pebble.CABundle
-	e.step("pebble ACME directory at %s", e.PebbleDirectoryURL)
-	if e.certMgr, err = startCertManager(context.WithoutCancel(ctx), e.AdminKubeconfig, e.opts, e.logger.WithName("cert-manager")); err != nil {
+	if err := os.WriteFile(filepath.Join(e.WorkDir, PebbleManagementURLFile), []byte(e.pebble.ManagementURL+"\n"), 0o644); err != nil {
+		return err
+	}
+	e.step("pebble ACME directory at %s, management at %s; HTTP-01 validation on port %d, names from %s",
+		e.PebbleDirectoryURL, e.pebble.ManagementURL, e.pebbleHTTPPort(), e.names.Addr)
+	if e.certMgr, err = startCertManager(context.WithoutCancel(ctx), e.AdminKubeconfig, e.opts, []string{e.names.Addr}, e.logger.WithName("cert-manager")); err != nil {
 		return err
 	}
 	e.step("cert-manager %s controllers started (%d)", CertManagerVersion, len(CertManagerControllers))

@@ -20,5 +20,9 @@ limitations under the License.
 // controllers and a Pebble ACME server in-process, the repository's config/
 // with the self-signed CA chain of ClusterIssuers it ships as optional, and
 // optionally the webhook and controller binaries as child processes
-// impersonating their ServiceAccounts.
+// impersonating their ServiceAccounts. A tiny DNS server answers the test
+// names with loopback. With Serving, Knative Serving's controller and a
+// minimal KIngress implementation run too, and HTTP-01 works for real:
+// cert-manager's solver runs in process for every solver Pod, reached only
+// through the KIngress rules Serving writes.
 package localenv

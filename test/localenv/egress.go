@@ -103,6 +103,13 @@ func (p *EgressProxy) Route(from, to string) {
 	p.routes[from] = to
 }
 
+// Unroute removes the route for from.
+func (p *EgressProxy) Unroute(from string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.routes, from)
+}
+
 func (p *EgressProxy) route(from string) (string, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -68,22 +68,22 @@ type localIngress struct {
 	done            chan struct{}
 }
 
-// startIngress watches KIngresses with cfg's credentials and starts the
-// HTTP and HTTPS listeners on free loopback ports.
-func startIngress(cfg *rest.Config, egress *EgressProxy, log io.Writer) (_ *localIngress, err error) {
+// startIngress watches KIngresses with cfg's credentials and serves HTTP on
+// httpLn (opened before Pebble starts, which must know its port) and HTTPS
+// on a free loopback port. It closes httpLn on error.
+func startIngress(cfg *rest.Config, egress *EgressProxy, httpLn net.Listener, log io.Writer) (_ *localIngress, err error) {
 	cfg = rest.CopyConfig(cfg)
 	cfg.UserAgent = ingressUserAgent
-	li := &localIngress{egress: egress, log: log, kick: make(chan struct{}, 1), done: make(chan struct{})}
+	li := &localIngress{egress: egress, log: log, kick: make(chan struct{}, 1), done: make(chan struct{}), httpLn: httpLn}
 	if li.kube, err = kubernetes.NewForConfig(cfg); err != nil {
+		_ = httpLn.Close()
 		return nil, err
 	}
 	if li.net, err = netclient.NewForConfig(cfg); err != nil {
+		_ = httpLn.Close()
 		return nil, err
 	}
 	li.table.Store(&routeTable{})
-	if li.httpLn, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
-		return nil, err
-	}
 	if li.httpsLn, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 		_ = li.httpLn.Close()
 		return nil, err

@@ -191,6 +191,7 @@ type Env struct {
 	launcher   *childproc.Launcher
 	testEnv    *envtest.Environment
 	pebble     *pebbleServer
+	names      *nameServer
 	certMgr    *certManager
 	controller *childproc.Process
 	webhook    *childproc.Process
@@ -234,6 +235,10 @@ func Start(ctx context.Context, opts Options) (_ *Env, err error) {
 			return nil, err
 		}
 	}
+	if e.names, err = startNameServer(e.nameZones()); err != nil {
+		return nil, fmt.Errorf("name server: %w", err)
+	}
+	e.step("name server on udp %s: %v answer 127.0.0.1", e.names.Addr, e.nameZones())
 	if err := e.startAPI(ctx); err != nil {
 		return nil, err
 	}
@@ -391,6 +396,9 @@ func (e *Env) stop() error {
 	}
 	if e.pebble != nil {
 		e.pebble.Stop()
+	}
+	if e.names != nil {
+		e.names.stop()
 	}
 	if e.testEnv != nil {
 		e.step("stopping kube-apiserver and etcd")

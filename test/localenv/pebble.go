@@ -60,9 +60,14 @@ var pebbleEnvDefaults = map[string]string{
 	"PEBBLE_VA_NOSLEEP": "1",
 	// Do not reject good nonces on purpose (the default rejects 5%).
 	"PEBBLE_WFE_NONCEREJECT": "0",
+	// Validate every order afresh (the default reuses half of the valid
+	// authorizations): a renewal must go through HTTP-01 again.
+	"PEBBLE_AUTHZREUSE": "0",
 }
 
-func startPebble(logOut io.Writer) (*pebbleServer, error) {
+// startPebble starts Pebble; its validation resolves names with the DNS
+// server at resolver and fetches HTTP-01 tokens from port httpPort.
+func startPebble(logOut io.Writer, httpPort int, resolver string) (*pebbleServer, error) {
 	for k, v := range pebbleEnvDefaults {
 		if _, set := os.LookupEnv(k); !set {
 			os.Setenv(k, v)
@@ -77,9 +82,8 @@ func startPebble(logOut io.Writer) (*pebbleServer, error) {
 	store := db.NewMemoryStore()
 	profiles := map[string]ca.Profile{"default": {Description: "The default profile", ValidityPeriod: 0}}
 	pca := ca.New(logger, store, "", "ecdsa", 0, 1, profiles)
-	// Validation ports: nothing listens there; challenges stay pending as
-	// cert-manager's self check never passes without a data plane.
-	pva := va.New(logger, 5002, 5001, false, "", store)
+	// TLS-ALPN-01 is not served (port 5001: nothing listens).
+	pva := va.New(logger, httpPort, 5001, false, resolver, store)
 	w := wfe.New(logger, store, pva, pca, []string{"pebble.letsencrypt.org"}, false, false, 3, 5)
 
 	p := &pebbleServer{CABundle: caPEM, done: make(chan struct{})}

@@ -98,7 +98,10 @@ type ServingEnv struct {
 
 	opts    ServingOptions
 	modules servingModules
+	// httpLn is the minimal ingress's HTTP listener (http01.go).
+	httpLn  net.Listener
 	ingress *localIngress
+	solvers *solverRunner
 	hello   *http.Server
 	proc    *childproc.Process
 }
@@ -177,7 +180,7 @@ func (e *Env) prepareServing() error {
 	// to use; ControllerEnv entries still win (the last entry counts).
 	e.opts.ControllerEnv = append([]string{"CERTIFICATE_CLASS=" + o.CertificateClass}, e.opts.ControllerEnv...)
 	e.Serving = &ServingEnv{Version: mods.serving, opts: o, modules: mods, AuditLog: filepath.Join(e.LogDir, AuditLogFile)}
-	return nil
+	return e.Serving.openIngressHTTP()
 }
 
 // auditPolicy logs, at Metadata level (user, impersonated user, user agent,
@@ -223,8 +226,13 @@ func (e *Env) startServing(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.ingress, err = startIngress(e.AdminConfig, e.EgressProxy, ingressLog); err != nil {
+	ln := s.httpLn
+	s.httpLn = nil // startIngress owns it now
+	if s.ingress, err = startIngress(e.AdminConfig, e.EgressProxy, ln, ingressLog); err != nil {
 		return fmt.Errorf("minimal ingress: %w", err)
+	}
+	if s.solvers, err = e.startSolvers(); err != nil {
+		return fmt.Errorf("HTTP-01 solvers: %w", err)
 	}
 	s.IngressHTTPAddr, s.IngressHTTPSAddr = s.ingress.HTTPAddr(), s.ingress.HTTPSAddr()
 	for name, addr := range map[string]string{IngressHTTPAddressFile: s.IngressHTTPAddr, IngressHTTPSAddressFile: s.IngressHTTPSAddr} {
@@ -326,6 +334,12 @@ func (e *Env) stopServing() error {
 		return nil
 	}
 	err := e.stopChild("Serving controller", s.proc)
+	if s.solvers != nil {
+		s.solvers.stop()
+	}
+	if s.httpLn != nil {
+		_ = s.httpLn.Close()
+	}
 	if s.ingress != nil {
 		s.ingress.stop()
 	}

@@ -20,6 +20,8 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +40,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	netclient "knative.dev/networking/pkg/client/clientset/versioned"
 )
 
 // The Serving demo: a DomainMapping of a plain Kubernetes Service. Serving
@@ -91,11 +94,15 @@ func (e *Env) startHelloBackend(ctx context.Context) (*http.Server, error) {
 	return srv, nil
 }
 
-// RunServingDemo maps host (a name under the Serving domain) to the hello
-// Service with a DomainMapping, waits until it is Ready with an https URL,
-// then sends a request through the minimal ingress at httpsAddr, checking
-// the certificate against the CA of CAClusterIssuer.
-func RunServingDemo(ctx context.Context, cfg *rest.Config, host, httpsAddr string, timeout time.Duration, out io.Writer) error {
+// RunServingDemo shows the auto-TLS loop over HTTP-01, as a user would set
+// it up: it points config-certmanager's issuerRef at ACMEClusterIssuer (the
+// local Pebble), maps host (a name under the Serving domain) to the hello
+// Service with a DomainMapping, reports the challenge our controller
+// publishes and waits until the DomainMapping is Ready with an https URL,
+// then requests it through the minimal ingress, checking the certificate
+// against Pebble's issuing CA. workDir is the environment's (the ingress
+// address, Pebble's management URL and the solvers' request log are there).
+func RunServingDemo(ctx context.Context, cfg *rest.Config, workDir, host string, timeout time.Duration, out io.Writer) error {
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return err
@@ -104,6 +111,18 @@ func RunServingDemo(ctx context.Context, cfg *rest.Config, host, httpsAddr strin
 	if err != nil {
 		return err
 	}
+	net, err := netclient.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	httpsAddr, err := IngressHTTPSAddress(workDir)
+	if err != nil {
+		return err
+	}
+	if err := setIssuerRef(ctx, kube, "kind: ClusterIssuer\nname: "+ACMEClusterIssuer+"\n"); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "config-certmanager issuerRef: ClusterIssuer %s (ACME on the local Pebble, HTTP-01)\n", ACMEClusterIssuer)
 	dm := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "serving.knative.dev/v1beta1",
 		"kind":       "DomainMapping",
@@ -119,7 +138,14 @@ func RunServingDemo(ctx context.Context, cfg *rest.Config, host, httpsAddr strin
 	fmt.Fprintf(out, "created DomainMapping %s/%s -> Service %s; waiting up to %v for Ready...\n", ServingDemoNamespace, host, ServingDemoService, timeout)
 	start := time.Now()
 	var url, summary string
+	published := false
 	for {
+		if kc, err := net.NetworkingV1alpha1().Certificates(ServingDemoNamespace).Get(ctx, host, metav1.GetOptions{}); err == nil && !published && len(kc.Status.HTTP01Challenges) > 0 {
+			published = true
+			ch := kc.Status.HTTP01Challenges[0]
+			fmt.Fprintf(out, "%5.1fs KCert %s lists HTTP-01 challenge %s -> Service %s/%s:%s (Serving routes it on the KIngress)\n",
+				time.Since(start).Seconds(), host, ch.URL.String(), ch.ServiceNamespace, ch.ServiceName, ch.ServicePort.String())
+		}
 		got, err := dms.Get(ctx, host, metav1.GetOptions{})
 		if err != nil {
 			return err
@@ -139,15 +165,14 @@ func RunServingDemo(ctx context.Context, cfg *rest.Config, host, httpsAddr strin
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
-	fmt.Fprintf(out, "DomainMapping Ready after %.1fs: %s\n", time.Since(start).Seconds(), url)
-
-	caSecret, err := kube.CoreV1().Secrets(ClusterResourceNamespace).Get(ctx, CACertificate, metav1.GetOptions{})
-	if err != nil {
+	fmt.Fprintf(out, "%5.1fs DomainMapping Ready: %s\n", time.Since(start).Seconds(), url)
+	if err := reportSolverRequests(workDir, host, out); err != nil {
 		return err
 	}
-	roots := x509.NewCertPool()
-	if !roots.AppendCertsFromPEM(caSecret.Data[corev1.TLSCertKey]) {
-		return errors.New("no CA certificate in " + CACertificate)
+
+	roots, err := pebbleRoots(ctx, dyn, workDir)
+	if err != nil {
+		return err
 	}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{ServerName: host, RootCAs: roots, MinVersion: tls.VersionTLS12},
@@ -164,12 +189,81 @@ func RunServingDemo(ctx context.Context, cfg *rest.Config, host, httpsAddr strin
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	leaf := resp.TLS.PeerCertificates[0]
-	fmt.Fprintf(out, "GET %s (via %s): %s, certificate %v issued by %v, valid until %s\n%s",
+	fmt.Fprintf(out, "GET %s (via %s): %s, certificate %v issued by %q (chains to Pebble's root), valid until %s\n%s",
 		url, httpsAddr, resp.Status, leaf.DNSNames, leaf.Issuer.CommonName, leaf.NotAfter.UTC().Format(time.RFC3339), body)
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
 	return nil
+}
+
+// setIssuerRef sets config-certmanager's issuerRef.
+func setIssuerRef(ctx context.Context, kube kubernetes.Interface, ref string) error {
+	cms := kube.CoreV1().ConfigMaps(SystemNamespace)
+	cm, err := cms.Get(ctx, "config-certmanager", metav1.GetOptions{})
+	if err != nil {
+		return err
+	}
+	if cm.Data == nil {
+		cm.Data = map[string]string{}
+	}
+	cm.Data["issuerRef"] = ref
+	_, err = cms.Update(ctx, cm, metav1.UpdateOptions{})
+	return err
+}
+
+// reportSolverRequests prints who the solvers answered for host.
+func reportSolverRequests(workDir, host string, out io.Writer) error {
+	b, err := os.ReadFile(filepath.Join(workDir, ACMESolverRequestsFile))
+	if err != nil {
+		return err
+	}
+	counts := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r SolverRequest
+		if json.Unmarshal([]byte(line), &r) == nil && r.Host == host && r.Answered {
+			counts[strings.Fields(r.UserAgent + " ?")[0]]++
+		}
+	}
+	fmt.Fprintf(out, "      cert-manager's solver answered the challenge: %v (Pebble's validation and cert-manager's self-check, through the minimal ingress)\n", counts)
+	return nil
+}
+
+// pebbleRoots fetches Pebble's root from its management endpoint, trusted
+// with the ACME ClusterIssuer's caBundle.
+func pebbleRoots(ctx context.Context, dyn dynamic.Interface, workDir string) (*x509.CertPool, error) {
+	b, err := os.ReadFile(filepath.Join(workDir, PebbleManagementURLFile))
+	if err != nil {
+		return nil, err
+	}
+	ci, err := dyn.Resource(clusterIssuerGVR).Get(ctx, ACMEClusterIssuer, metav1.GetOptions{})
+	if err != nil {
+		return nil, err
+	}
+	bundle, _, _ := unstructured.NestedString(ci.Object, "spec", "acme", "caBundle")
+	trustPEM, err := base64.StdEncoding.DecodeString(bundle)
+	if err != nil {
+		return nil, fmt.Errorf("caBundle of %s: %w", ACMEClusterIssuer, err)
+	}
+	trust := x509.NewCertPool()
+	trust.AppendCertsFromPEM(trustPEM)
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: trust, MinVersion: tls.VersionTLS12}}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSpace(string(b))+"/roots/0", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("Pebble's root: %w", err)
+	}
+	defer resp.Body.Close()
+	rootPEM, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	roots := x509.NewCertPool()
+	if resp.StatusCode != http.StatusOK || !roots.AppendCertsFromPEM(rootPEM) {
+		return nil, errors.New("Pebble's management endpoint gave no root: " + resp.Status)
+	}
+	return roots, nil
 }
 
 // IngressHTTPSAddress reads the minimal ingress's HTTPS address from a work

@@ -180,7 +180,7 @@ func demo(args []string) error {
 		kubeconfig = fs.String("kubeconfig", filepath.Join(wd, ".localenv", "kubeconfig"), "admin kubeconfig of the local environment")
 		namespace  = fs.String("namespace", fmt.Sprintf("demo-%d", time.Now().Unix()), "namespace to create the demo KCerts in")
 		timeout    = fs.Duration("timeout", 2*time.Minute, "how long to wait for the KCerts to be Ready")
-		serving    = fs.Bool("serving", false, "instead, map a domain to the hello Service with a Serving DomainMapping and send a request to it over https (localenv up --serving)")
+		serving    = fs.Bool("serving", false, "instead, point config-certmanager's issuerRef at the Pebble ACME ClusterIssuer, map a domain to the hello Service with a Serving DomainMapping (HTTP-01 through Serving's KIngress) and send a request to it over https (localenv up --serving)")
 		host       = fs.String("host", fmt.Sprintf("hello-%d.%s", time.Now().Unix(), localenv.DefaultServingDomain), "with --serving: the DomainMapping's domain")
 	)
 	_ = fs.Parse(args)
@@ -192,11 +192,7 @@ func demo(args []string) error {
 	defer cancel()
 	if *serving {
 		// The work directory is where the kubeconfig is.
-		addr, err := localenv.IngressHTTPSAddress(filepath.Dir(*kubeconfig))
-		if err != nil {
-			return err
-		}
-		return localenv.RunServingDemo(ctx, cfg, *host, addr, *timeout, os.Stdout)
+		return localenv.RunServingDemo(ctx, cfg, filepath.Dir(*kubeconfig), *host, *timeout, os.Stdout)
 	}
 	return localenv.RunDemo(ctx, cfg, *namespace, *timeout, os.Stdout)
 }
