@@ -14,7 +14,7 @@
 # See the License for the specific language governing permissions and
 # limitations under the License.
 
-# The project's test command (see README "Development"): build, vet, format,
+# The project's test command (see docs/development.md): build, vet, format,
 # generated code, the unit tests with the race detector and coverage, then
 # the local environment's own test and the e2e and conformance suites on a
 # fresh local control plane (hack/e2e-local.sh). E2E=0 skips the last two.

@@ -37,7 +37,7 @@ import (
 )
 
 // component names the controller in logs, metrics and leader election
-// Lease names (see README, Operating).
+// Lease names (see docs/operating.md).
 const component = "net-certmanager-controller"
 
 func main() {

@@ -103,7 +103,7 @@ func Message(missing []string) string {
 		}
 	}
 	sort.Strings(names)
-	return fmt.Sprintf("cert-manager CRDs %s not found; install cert-manager >= 1.0 (see README, Operating); "+
+	return fmt.Sprintf("cert-manager CRDs %s not found; install cert-manager >= 1.0 (see docs/operating.md); "+
 		"waiting, not ready, and reconciling nothing until they appear", strings.Join(names, ", "))
 }
 

@@ -70,7 +70,7 @@ func configCheck(inv *Inventory, o Options) Check {
 	switch {
 	case inv.ConfigError != "":
 		c.Detail = inv.ConfigError
-		c.Fix = fmt.Sprintf("kubectl -n %s edit configmap %s (see the README's config-certmanager section)", o.SystemNamespace, issuerconfig.CertManagerConfigName)
+		c.Fix = fmt.Sprintf("kubectl -n %s edit configmap %s (see docs/configuration.md)", o.SystemNamespace, issuerconfig.CertManagerConfigName)
 	case !inv.ConfigFound:
 		c.OK = true
 		c.Detail = fmt.Sprintf("not found in %s: every key defaults to ClusterIssuer %s", o.SystemNamespace, issuerconfig.DefaultIssuerName)
@@ -95,7 +95,7 @@ func issuerChecks(inv *Inventory) []Check {
 			ready.Detail = "external issuer (group " + is.Ref.Group + "): not checked"
 		case !is.Found:
 			ready.Detail = is.Message
-			ready.Fix = "create the issuer (see the README's config-certmanager section) or point " + is.Key + " at an existing one"
+			ready.Fix = "create the issuer (see docs/configuration.md) or point " + is.Key + " at an existing one"
 		case !is.Ready:
 			ready.Detail = "not Ready: " + is.Message
 			ready.Fix = "kubectl describe the issuer and fix what its Ready condition says"

@@ -37,7 +37,7 @@ import (
 	nettest "knative.dev/networking/test"
 )
 
-// Prometheus names of the controller's metrics (README, Operating).
+// Prometheus names of the controller's metrics (docs/operating.md).
 const (
 	metricCRDsFound = "net_certmanager_certmanager_crds_found"
 	metricExpiry    = "net_certmanager_certificate_expiration_timestamp_seconds"
@@ -191,7 +191,7 @@ func TestOperations(t *testing.T) {
 			}
 		},
 	}, {
-		name: "metrics: a KCert whose issuer does not exist is counted by reason (the README's alert) until the issuer exists",
+		name: "metrics: a KCert whose issuer does not exist is counted by reason (the alert of docs/operating.md) until the issuer exists",
 		run: func(t *testing.T) {
 			late := "e2e-ops-late-ca-" + env.c.newNamespace(t)
 			env.c.setConfig(t, map[string]string{"clusterLocalIssuerRef": issuerRef("ClusterIssuer", late)})
@@ -327,7 +327,7 @@ func TestOperations(t *testing.T) {
 	}
 }
 
-// certificatesByReason evaluates the README's alert expression on one scrape,
+// certificatesByReason evaluates the alert expression of docs/operating.md on one scrape,
 // max by (reason) (net_certmanager_certificates{ready=<ready>}), with
 // the label names the alert uses.
 func certificatesByReason(text, ready string) map[string]float64 {

@@ -42,7 +42,7 @@ const MeterName = "knative.dev/net-certmanager"
 
 // OpenTelemetry instrument names. knative.dev/pkg's Prometheus exporter
 // writes them with underscores, the unit as a suffix, and _total on
-// counters; the README lists the Prometheus names.
+// counters; docs/operating.md lists the Prometheus names.
 const (
 	ExpiryMetric    = "net_certmanager.certificate.expiration_timestamp" // net_certmanager_certificate_expiration_timestamp_seconds
 	IssuanceMetric  = "net_certmanager.certificate.issuance.duration"    // net_certmanager_certificate_issuance_duration_seconds
