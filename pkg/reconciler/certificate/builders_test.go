@@ -17,6 +17,7 @@ limitations under the License.
 package certificate
 
 import (
+	"fmt"
 	"time"
 
 	acmev1 "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
@@ -249,18 +250,35 @@ func cmRenewalTime(t time.Time) certOption {
 
 // The ACME owner chain: Certificate → CertificateRequest → Order → Challenge → Service.
 
+// certificateRequest is approved and waits for its ACME order, as
+// cert-manager leaves one during an HTTP-01 or DNS-01 issuance.
 func certificateRequest(owner *cmv1.Certificate, name string) *cmv1.CertificateRequest {
 	return &cmv1.CertificateRequest{ObjectMeta: metav1.ObjectMeta{
 		Name: name, Namespace: testNS, UID: types.UID(name + "-uid"),
 		OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(owner, cmv1.SchemeGroupVersion.WithKind("Certificate"))},
-	}}
+	}, Status: cmv1.CertificateRequestStatus{Conditions: []cmv1.CertificateRequestCondition{
+		{Type: cmv1.CertificateRequestConditionApproved, Status: cmmeta.ConditionTrue, Reason: "cert-manager.io"},
+		{Type: cmv1.CertificateRequestConditionReady, Status: cmmeta.ConditionFalse, Reason: cmv1.CertificateRequestReasonPending,
+			Message: "Waiting on certificate issuance from order " + testNS + "/" + name + "-123: \"pending\""},
+	}}}
 }
 
 func order(owner *cmv1.CertificateRequest, name string) *acmev1.Order {
 	return &acmev1.Order{ObjectMeta: metav1.ObjectMeta{
 		Name: name, Namespace: testNS, UID: types.UID(name + "-uid"),
 		OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(owner, cmv1.SchemeGroupVersion.WithKind("CertificateRequest"))},
-	}}
+	}, Status: acmev1.OrderStatus{State: acmev1.Pending}}
+}
+
+// challengeReason is what cert-manager says of the pending challenges the
+// builders make.
+const challengeReason = "Waiting for HTTP-01 challenge propagation: wrong status code '404', expected '200'"
+
+// waitingAtChallenge is the end of the Ready message of a KCert whose
+// issuance waits at a challenge the builders made.
+func waitingAtChallenge(name string, typ acmev1.ACMEChallengeType, host string) string {
+	return fmt.Sprintf("; waiting at %s: Challenge %s (%s for %s) is pending: %s",
+		resources.ReasonChallengePending, name, typ, host, challengeReason)
 }
 
 func challenge(owner *acmev1.Order, name string, typ acmev1.ACMEChallengeType, host, token string) *acmev1.Challenge {
@@ -269,7 +287,8 @@ func challenge(owner *acmev1.Order, name string, typ acmev1.ACMEChallengeType, h
 			Name: name, Namespace: testNS, UID: types.UID(name + "-uid"),
 			OwnerReferences: []metav1.OwnerReference{*metav1.NewControllerRef(owner, acmev1.SchemeGroupVersion.WithKind("Order"))},
 		},
-		Spec: acmev1.ChallengeSpec{Type: typ, DNSName: host, Token: token},
+		Spec:   acmev1.ChallengeSpec{Type: typ, DNSName: host, Token: token},
+		Status: acmev1.ChallengeStatus{State: acmev1.Pending, Reason: challengeReason, Processing: true},
 	}
 }
 

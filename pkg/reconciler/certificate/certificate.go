@@ -184,6 +184,9 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 			st.Ready.Message = fmt.Sprintf("%s (issuer %s, selected by %s key %s)",
 				st.Ready.Message, issuerconfig.String(issuer), issuerconfig.CertManagerConfigName, key)
 		}
+		if exists {
+			c.explainWait(kcert, cert, &st, now)
+		}
 	}
 	applyStatus(kcert, st)
 
@@ -201,6 +204,20 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 	logging.FromContext(ctx).Debugw("Reconciled", "ready", st.Ready.Status, "reason", st.Ready.Reason,
 		"renewing", st.IsRenewing(), "challenges", len(kcert.Status.HTTP01Challenges))
 	return nil
+}
+
+// explainWait names the step of cert-manager's chain the issuance waits
+// at, in cert-manager's words, read from the caches only. A verdict that
+// changes by time alone is looked at again when it does.
+func (c *Reconciler) explainWait(kcert *v1alpha1.Certificate, cert *cmv1.Certificate, st *resources.Status, now time.Time) {
+	step, ok := resources.StuckStep(cert, c.owned, now)
+	if !ok {
+		return
+	}
+	st.Ready.Message = fmt.Sprintf("%s; waiting at %s: %s", st.Ready.Message, step.Reason, step.Message)
+	if step.RecheckAfter > 0 {
+		c.enqueueAfter(kcert, step.RecheckAfter)
+	}
 }
 
 // reconcileCertificate creates or updates the cert-manager Certificate, and

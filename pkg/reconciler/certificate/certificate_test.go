@@ -56,6 +56,7 @@ import (
 	fakecmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client/fake"
 	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 	rtesting "knative.dev/net-certmanager/pkg/reconciler/testing"
 )
 
@@ -612,8 +613,50 @@ func TestReconcile(t *testing.T) {
 			cmCert(kcert(), externalIssuer, issuingInProgress),
 		}, acmeChain(cmCert(kcert(), externalIssuer), acmev1.ACMEChallengeTypeHTTP01)...),
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"),
+			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"+waitingAtChallenge(testName+"-1-123-1", acmev1.ACMEChallengeTypeHTTP01, testHost)),
 				withChallenges(http01(testHost, "token-1", "cm-acme-http-solver-1", 8089)))),
+		},
+	}, {
+		Name: "stuck step: a Challenge's words reach the Ready message without the ephemeral port",
+		Key:  testKey,
+		Objects: append([]runtime.Object{
+			kcert(awaiting(0)),
+			cmCert(kcert(), externalIssuer, issuingInProgress),
+		}, challengeSays(acmeChain(cmCert(kcert(), externalIssuer), acmev1.ACMEChallengeTypeHTTP01), selfCheckReset(54321))...),
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"+selfCheckResetStep),
+				withChallenges(http01(testHost, "token-1", "cm-acme-http-solver-1", 8089)))),
+		},
+	}, {
+		Name: "stuck step: a retry that changes only the ephemeral port writes no status, and the step is walked again later",
+		Key:  testKey,
+		Ctx:  context.WithValue(context.Background(), requeuesKey{}, stepRequeues),
+		PostConditions: []func(*testing.T, *ktesting.TableRow){
+			func(t *testing.T, _ *ktesting.TableRow) {
+				stepRequeues.mu.Lock()
+				defer stepRequeues.mu.Unlock()
+				if len(stepRequeues.after) != 1 || stepRequeues.after[0] != resources.StepRecheck {
+					t.Errorf("EnqueueAfter calls = %v, want [%v]", stepRequeues.after, resources.StepRecheck)
+				}
+				stepRequeues.after = nil
+			},
+		},
+		Objects: append([]runtime.Object{
+			kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"+selfCheckResetStep),
+				withChallenges(http01(testHost, "token-1", "cm-acme-http-solver-1", 8089))),
+			cmCert(kcert(), externalIssuer, issuingInProgress),
+		}, challengeSays(acmeChain(cmCert(kcert(), externalIssuer), acmev1.ACMEChallengeTypeHTTP01), selfCheckReset(40000))...),
+	}, {
+		Name: "stuck step: a denied CertificateRequest says so, and by whom",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(awaiting(0)),
+			cmCert(kcert(), externalIssuer, issuingInProgress),
+			deniedRequest(cmCert(kcert(), externalIssuer)),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist; waiting at "+
+				"CertificateRequestDenied: CertificateRequest "+testName+"-1 was denied by policy.cert-manager.io: no policy approves example.com"))),
 		},
 	}, {
 		Name: "HTTP01: challenges through a namespaced ACME Issuer are published",
@@ -627,7 +670,7 @@ func TestReconcile(t *testing.T) {
 			&cmv1.Issuer{ObjectMeta: metav1.ObjectMeta{Name: acmeNSIssuer.Name, Namespace: testNS}},
 		}, acmeChain(cmCert(kcert(), acmeNSIssuer), acmev1.ACMEChallengeTypeHTTP01)...),
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"),
+			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"+waitingAtChallenge(testName+"-1-123-1", acmev1.ACMEChallengeTypeHTTP01, testHost)),
 				withChallenges(http01(testHost, "token-1", "cm-acme-http-solver-1", 8089)))),
 		},
 	}, {
@@ -640,7 +683,7 @@ func TestReconcile(t *testing.T) {
 			secondHTTP01Challenge()...),
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
 			statusUpdate(kcert(withDNSNames(testHost, "www.example.com"),
-				unknown("DoesNotExist", "Issuing certificate as Secret does not exist"),
+				unknown("DoesNotExist", "Issuing certificate as Secret does not exist"+waitingAtChallenge(testName+"-1-123-1", acmev1.ACMEChallengeTypeDNS01, testHost)),
 				withChallenges(http01("www.example.com", "token-2", "cm-acme-http-solver-2", 8090)))),
 		},
 	}, {
@@ -650,7 +693,7 @@ func TestReconcile(t *testing.T) {
 			kcert(awaiting(0)),
 			cmCert(kcert(), externalIssuer, issuingInProgress)),
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"))),
+			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"+waitingAtChallenge(testName+"-1-123-1", acmev1.ACMEChallengeTypeHTTP01, testHost)))),
 		},
 	}, {
 		Name: "HTTP01: challenges stay published while a Ready certificate renews",
@@ -758,6 +801,7 @@ var (
 		" (issuer ClusterIssuer/letsencrypt, selected by config-certmanager key issuerRef)"
 
 	renewalRequeues = &requeues{}
+	stepRequeues    = &requeues{}
 	createdEvent    = event(corev1.EventTypeNormal, "Created", "Created cert-manager Certificate %s/%s", testNS, testName)
 
 	unknownTypeMessage = `unknown certificate type "mystery" in label networking.knative.dev/certificate-type; ` +
@@ -791,6 +835,31 @@ func acmeChain(cert *cmv1.Certificate, typ acmev1.ACMEChallengeType) []runtime.O
 		objs = append(objs, solverService(ch, "cm-acme-http-solver-1", 8089))
 	}
 	return objs
+}
+
+// challengeSays sets the reason of the Challenge in an acmeChain.
+func challengeSays(chain []runtime.Object, reason string) []runtime.Object {
+	chain[2].(*acmev1.Challenge).Status.Reason = reason
+	return chain
+}
+
+// selfCheckReset is cert-manager's HTTP-01 self-check failing over a
+// connection from the given ephemeral port, which changes on every retry.
+func selfCheckReset(port int) string {
+	return fmt.Sprintf("Waiting for HTTP-01 challenge propagation: failed to perform self check GET request: "+
+		"read tcp 10.0.0.5:%d->10.0.0.1:80: read: connection reset by peer", port)
+}
+
+// selfCheckResetStep is what the Ready message says of selfCheckReset.
+const selfCheckResetStep = "; waiting at ChallengePending: Challenge " + testName + "-1-123-1 (HTTP-01 for " + testHost + ") is pending: " +
+	"Waiting for HTTP-01 challenge propagation: failed to perform self check GET request: read tcp 10.0.0.1:80: read: connection reset by peer"
+
+// deniedRequest is a CertificateRequest that an approver denied.
+func deniedRequest(cert *cmv1.Certificate) *cmv1.CertificateRequest {
+	cr := certificateRequest(cert, testName+"-1")
+	cr.Status.Conditions = []cmv1.CertificateRequestCondition{{Type: cmv1.CertificateRequestConditionDenied,
+		Status: cmmeta.ConditionTrue, Reason: "policy.cert-manager.io", Message: "no policy approves example.com"}}
+	return cr
 }
 
 // secondHTTP01Challenge adds an HTTP-01 challenge for www.example.com to

@@ -89,7 +89,9 @@ func isHTTP01Challenge(ch *acmev1.Challenge) bool {
 // challengeChangeMatters compares what resources.HTTP01Challenges reads of
 // a Challenge: its type, name and token (the URL), whether it is being
 // deleted, and its owner. Its status (state, reason, presented) is not
-// published.
+// published; the stuck step quoted in the Ready message reads it on the
+// KCert's own recheck (resources.StepRecheck), so that cert-manager's
+// retries enqueue nothing.
 func challengeChangeMatters(old, cur *acmev1.Challenge) bool {
 	return old.Spec.Type != cur.Spec.Type ||
 		old.Spec.DNSName != cur.Spec.DNSName ||

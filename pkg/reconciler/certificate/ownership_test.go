@@ -49,7 +49,8 @@ func foreignSolverService(chain []runtime.Object, edit func(*corev1.Service)) *c
 func TestForeignSolverServiceIsNotPublished(t *testing.T) {
 	cert := cmCert(kcert(), externalIssuer, issuingInProgress)
 	chain := acmeChain(cmCert(kcert(), externalIssuer), acmev1.ACMEChallengeTypeHTTP01)
-	issuing := unknown("DoesNotExist", "Issuing certificate as Secret does not exist")
+	issuing := unknown("DoesNotExist", "Issuing certificate as Secret does not exist"+
+		waitingAtChallenge(testName+"-1-123-1", acmev1.ACMEChallengeTypeHTTP01, testHost))
 	inOtherNamespace := func(s *corev1.Service) { s.Namespace = "attacker" }
 	notController := func(s *corev1.Service) { s.OwnerReferences[0].Controller = ptr.To(false) }
 

@@ -29,18 +29,21 @@ import (
 // not with their payloads (BENCHMARKS.md, Memory):
 //   - managedFields, on every object: an update sent without them leaves
 //     the server's copy unchanged;
-//   - all but the links of CertificateRequests and Orders, which are only
-//     followed in the owner chain Certificate → CertificateRequest → Order
-//     → Challenge (their PEM payloads were most of the cache);
+//   - all but the links and the state of CertificateRequests and Orders,
+//     which are only followed in the owner chain Certificate →
+//     CertificateRequest → Order → Challenge and read for the step an
+//     issuance waits at (their PEM payloads were most of the cache);
 //   - of a Challenge, all but what status.http01Challenges is made of.
 //
 // It mutates in place, which client-go allows since v1.27, and is idempotent.
 func trimForCache(obj interface{}) (interface{}, error) {
 	switch o := obj.(type) {
 	case *cmv1.CertificateRequest:
-		*o = cmv1.CertificateRequest{TypeMeta: o.TypeMeta, ObjectMeta: linksOnly(o.ObjectMeta)}
+		*o = cmv1.CertificateRequest{TypeMeta: o.TypeMeta, ObjectMeta: linksOnly(o.ObjectMeta),
+			Status: cmv1.CertificateRequestStatus{Conditions: conditionsOnly(o.Status.Conditions)}}
 	case *acmev1.Order:
-		*o = acmev1.Order{TypeMeta: o.TypeMeta, ObjectMeta: linksOnly(o.ObjectMeta)}
+		*o = acmev1.Order{TypeMeta: o.TypeMeta, ObjectMeta: linksOnly(o.ObjectMeta),
+			Status: acmev1.OrderStatus{State: o.Status.State, Reason: o.Status.Reason}}
 	case *acmev1.Challenge:
 		o.Spec = acmev1.ChallengeSpec{Type: o.Spec.Type, DNSName: o.Spec.DNSName, Token: o.Spec.Token}
 	}
@@ -59,6 +62,7 @@ func linksOnly(m metav1.ObjectMeta) metav1.ObjectMeta {
 		UID:               m.UID,
 		ResourceVersion:   m.ResourceVersion,
 		Generation:        m.Generation,
+		CreationTimestamp: m.CreationTimestamp,
 		DeletionTimestamp: m.DeletionTimestamp,
 		OwnerReferences:   m.OwnerReferences,
 	}
@@ -72,4 +76,17 @@ func setTrimTransform(informers ...cache.SharedIndexInformer) error {
 		}
 	}
 	return nil
+}
+
+// conditionsOnly keeps what resources.StuckStep reads of a request's
+// conditions, without their timestamps.
+func conditionsOnly(in []cmv1.CertificateRequestCondition) []cmv1.CertificateRequestCondition {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]cmv1.CertificateRequestCondition, len(in))
+	for i, c := range in {
+		out[i] = cmv1.CertificateRequestCondition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message}
+	}
+	return out
 }

@@ -22,6 +22,7 @@ import (
 
 	acmev1 "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -54,6 +55,8 @@ func TestTrimForCache(t *testing.T) {
 		m.Finalizers = []string{"f"}
 		return m
 	}
+	created := metav1.Unix(1700000000, 0)
+	withCreated := func(m metav1.ObjectMeta) metav1.ObjectMeta { m.CreationTimestamp = created; return m }
 	links := metav1.ObjectMeta{Namespace: testNS, Name: "x", UID: "uid-x", OwnerReferences: objectMeta().OwnerReferences}
 	challengeSpec := acmev1.ChallengeSpec{Type: acmev1.ACMEChallengeTypeHTTP01, DNSName: "a.example.com", Token: "tok"}
 	fullChallengeSpec := challengeSpec
@@ -74,6 +77,19 @@ func TestTrimForCache(t *testing.T) {
 		in: &acmev1.Order{ObjectMeta: linkMeta(), Spec: acmev1.OrderSpec{Request: []byte("csr"), DNSNames: []string{"a"}},
 			Status: acmev1.OrderStatus{Certificate: []byte("crt"), URL: "https://acme/order/1"}},
 		out: &acmev1.Order{ObjectMeta: links},
+	}, {
+		name: "certificate request: its creation time and conditions stay, without timestamps",
+		in: &cmv1.CertificateRequest{ObjectMeta: withCreated(linkMeta()), Status: cmv1.CertificateRequestStatus{
+			Certificate: []byte("crt"), Conditions: []cmv1.CertificateRequestCondition{{Type: cmv1.CertificateRequestConditionDenied,
+				Status: cmmeta.ConditionTrue, Reason: "policy", Message: "no", LastTransitionTime: &created}}}},
+		out: &cmv1.CertificateRequest{ObjectMeta: withCreated(links), Status: cmv1.CertificateRequestStatus{
+			Conditions: []cmv1.CertificateRequestCondition{{Type: cmv1.CertificateRequestConditionDenied,
+				Status: cmmeta.ConditionTrue, Reason: "policy", Message: "no"}}}},
+	}, {
+		name: "order: its state and reason stay",
+		in: &acmev1.Order{ObjectMeta: linkMeta(), Status: acmev1.OrderStatus{Certificate: []byte("crt"),
+			State: acmev1.Invalid, Reason: "rejected"}},
+		out: &acmev1.Order{ObjectMeta: links, Status: acmev1.OrderStatus{State: acmev1.Invalid, Reason: "rejected"}},
 	}, {
 		name: "challenge: the fields of status.http01Challenges stay",
 		in:   &acmev1.Challenge{ObjectMeta: objectMeta(), Spec: fullChallengeSpec, Status: acmev1.ChallengeStatus{Presented: true}},
