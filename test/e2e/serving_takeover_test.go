@@ -29,7 +29,6 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 
 	"knative.dev/networking/pkg/apis/networking"
@@ -157,15 +156,12 @@ func (s *servingEnv) issuerSwitch(t *testing.T, second string) {
 		for watch.Err() == nil {
 			kc, kerr := s.c.net.NetworkingV1alpha1().Certificates(ns).Get(ctx, host, metav1.GetOptions{})
 			dm, derr := s.dyn.Resource(domainMappingGVR).Namespace(ns).Get(ctx, host, metav1.GetOptions{})
-			if kerr == nil && derr == nil {
-				url, _, _ := unstructured.NestedString(dm.Object, "status", "url")
-				ready, _ := condition(dm, "Ready")
-				if !kc.IsReady() || ready != "True" || url != "https://"+host {
-					b, _ := json.Marshal(kc.Status.Conditions)
-					mu.Lock()
-					lapses = append(lapses, fmt.Sprintf("%s: DomainMapping Ready=%s url=%s; KCert %s", time.Now().Format(time.StampMilli), ready, url, b))
-					mu.Unlock()
-				}
+			if kerr == nil && derr == nil && (!kc.IsReady() || !readyOverHTTPS(dm, host)) {
+				dmStatus, _ := json.Marshal(dm.Object["status"])
+				kcConds, _ := json.Marshal(kc.Status.Conditions)
+				mu.Lock()
+				lapses = append(lapses, fmt.Sprintf("%s: DomainMapping %s; KCert %s", time.Now().Format(time.StampMilli), dmStatus, kcConds))
+				mu.Unlock()
 			}
 			time.Sleep(pollInterval)
 		}

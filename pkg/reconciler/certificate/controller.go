@@ -108,10 +108,10 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	serviceInformer := filteredservice.Get(ctx, SolverServiceSelector)
 
 	owned := &ownedIndex{
-		certificateRequests: mustIndex(crInformer.Informer()),
-		orders:              mustIndex(orderInformer.Informer()),
-		challenges:          mustIndex(challengeInformer.Informer()),
-		services:            mustIndex(serviceInformer.Informer()),
+		certificateRequests: mustIndex(crInformer.Informer(), OwnerUIDIndexers),
+		orders:              mustIndex(orderInformer.Informer(), OwnerUIDIndexers),
+		challenges:          mustIndex(challengeInformer.Informer(), OwnerUIDIndexers),
+		services:            mustIndex(serviceInformer.Informer(), OwnerUIDIndexers),
 	}
 	// Like AddIndexers, SetTransform fails only on a started informer.
 	if err := setTrimTransform(Informers(ctx)...); err != nil {
@@ -209,10 +209,10 @@ func watchConfig(cmw configmap.Watcher, store *config.Store) {
 	store.WatchConfigs(cmw)
 }
 
-func mustIndex(inf cache.SharedIndexInformer) cache.Indexer {
+func mustIndex(inf cache.SharedIndexInformer, indexers cache.Indexers) cache.Indexer {
 	// AddIndexers fails only once the informer has started, which is a
 	// wiring bug that must not go unnoticed.
-	if err := inf.AddIndexers(OwnerUIDIndexers); err != nil {
+	if err := inf.AddIndexers(indexers); err != nil {
 		panic(err)
 	}
 	return inf.GetIndexer()

@@ -225,14 +225,7 @@ func (r *reportedIssuances) first(uid types.UID, is issuance, now time.Time) boo
 	if r.entries == nil {
 		r.entries = make(map[types.UID]reportedIssuance)
 	}
-	if now.Sub(r.swept) >= issuanceMemoTTL {
-		for k, e := range r.entries {
-			if now.Sub(e.at) >= issuanceMemoTTL {
-				delete(r.entries, k)
-			}
-		}
-		r.swept = now
-	}
+	sweepExpired(r.entries, &r.swept, now, issuanceMemoTTL, func(e reportedIssuance) time.Time { return e.at })
 	r.entries[uid] = reportedIssuance{issuance: is, at: now}
 	return true
 }

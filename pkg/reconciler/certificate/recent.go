@@ -57,15 +57,8 @@ func (r *recentCreates) remember(cert *cmv1.Certificate, now time.Time) {
 	}
 	// The informer can show a Certificate before its create call returns;
 	// that entry is never seen again, so expired entries are dropped here,
-	// at most once per TTL, to keep the map as small as the window.
-	if now.Sub(r.swept) >= recentCreateTTL {
-		for key, rc := range r.entries {
-			if now.Sub(rc.at) >= recentCreateTTL {
-				delete(r.entries, key)
-			}
-		}
-		r.swept = now
-	}
+	// to keep the map as small as the window.
+	sweepExpired(r.entries, &r.swept, now, recentCreateTTL, func(rc recentCreate) time.Time { return rc.at })
 	cert = cert.DeepCopy()
 	cert.ManagedFields = nil
 	r.entries[types.NamespacedName{Namespace: cert.Namespace, Name: cert.Name}] = recentCreate{cert: cert, at: now}
@@ -96,4 +89,18 @@ func (r *recentCreates) seen(obj interface{}) {
 		defer r.mu.Unlock()
 		delete(r.entries, types.NamespacedName{Namespace: cert.Namespace, Name: cert.Name})
 	}
+}
+
+// sweepExpired drops the entries older than ttl, at most once per ttl, so
+// that a memo whose entries may never be looked up again stays bounded.
+func sweepExpired[K comparable, V any](entries map[K]V, swept *time.Time, now time.Time, ttl time.Duration, at func(V) time.Time) {
+	if now.Sub(*swept) < ttl {
+		return
+	}
+	for k, e := range entries {
+		if now.Sub(at(e)) >= ttl {
+			delete(entries, k)
+		}
+	}
+	*swept = now
 }

@@ -20,7 +20,6 @@ import (
 	"sync"
 
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
-	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -69,7 +68,7 @@ func (s *specUpdates) lookup(kcert types.UID, cert *cmv1.Certificate) (specUpdat
 	if !ok {
 		return specUpdate{}, false
 	}
-	if u.certificate != cert.UID || u.generation != cert.Generation || issuedCurrent(cert) {
+	if u.certificate != cert.UID || u.generation != cert.Generation || resources.IssuedCurrent(cert) {
 		delete(s.entries, kcert)
 		return specUpdate{}, false
 	}
@@ -81,17 +80,6 @@ func (s *specUpdates) forget(kcert types.UID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.entries, kcert)
-}
-
-// issuedCurrent says whether cert-manager reports a valid certificate for
-// the Certificate's current generation.
-func issuedCurrent(cert *cmv1.Certificate) bool {
-	for _, c := range cert.Status.Conditions {
-		if c.Type == cmv1.CertificateConditionReady {
-			return c.Status == cmmeta.ConditionTrue && c.ObservedGeneration == cert.Generation
-		}
-	}
-	return false
 }
 
 // known says what the reconciler knows of a re-issuance that cert-manager

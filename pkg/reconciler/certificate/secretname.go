@@ -117,13 +117,7 @@ func (s *secretClaims) enqueueClaimants(enqueue func(types.NamespacedName)) cach
 // watchSecretClaims indexes the KCert and Certificate informers by Secret
 // and enqueues the KCerts that a change of either may let proceed or stop.
 func watchSecretClaims(impl *controller.Impl, kcerts, certificates cache.SharedIndexInformer, classFilter func(interface{}) bool) *secretClaims {
-	for _, inf := range []cache.SharedIndexInformer{kcerts, certificates} {
-		// AddIndexers fails only once the informer has started: a wiring bug.
-		if err := inf.AddIndexers(SecretNameIndexers); err != nil {
-			panic(err)
-		}
-	}
-	s := &secretClaims{kcerts: kcerts.GetIndexer(), certificates: certificates.GetIndexer(), classFilter: classFilter}
+	s := &secretClaims{kcerts: mustIndex(kcerts, SecretNameIndexers), certificates: mustIndex(certificates, SecretNameIndexers), classFilter: classFilter}
 	handler := s.enqueueClaimants(impl.EnqueueKey)
 	for _, inf := range []cache.SharedIndexInformer{kcerts, certificates} {
 		inf.AddEventHandler(handler)

@@ -218,6 +218,13 @@ func currentCondition(cert *cmv1.Certificate, t cmv1.CertificateConditionType) *
 	return nil
 }
 
+// IssuedCurrent says whether cert-manager reports a valid certificate for
+// the Certificate's current generation.
+func IssuedCurrent(cert *cmv1.Certificate) bool {
+	c := currentCondition(cert, cmv1.CertificateConditionReady)
+	return c != nil && c.Status == cmmeta.ConditionTrue
+}
+
 func hasReason(c *cmv1.CertificateCondition, reason string) bool {
 	return c != nil && c.Reason == reason
 }
