@@ -247,6 +247,7 @@ func (e *Env) startServing(ctx context.Context) error {
 	if s.workloads, err = startWorkloadStandIn(e.AdminConfig, workloadsLog); err != nil {
 		return fmt.Errorf("workload stand-in: %w", err)
 	}
+	e.step("workload stand-in for kube-controller-manager, the kubelet and Serving's autoscaler: Revision Deployment and PodAutoscaler status (log %s)", workloadsLog.Name())
 	s.IngressHTTPAddr, s.IngressHTTPSAddr = s.ingress.HTTPAddr(), s.ingress.HTTPSAddr()
 	for name, addr := range map[string]string{IngressHTTPAddressFile: s.IngressHTTPAddr, IngressHTTPSAddressFile: s.IngressHTTPSAddr} {
 		if err := os.WriteFile(filepath.Join(e.WorkDir, name), []byte(addr+"\n"), 0o644); err != nil {
