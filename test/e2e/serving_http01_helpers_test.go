@@ -221,13 +221,12 @@ func (l *challengeLog) String() string {
 	return b.String()
 }
 
-// kcertWatch records every KCert status a watch sees: whether it was ever
-// not Ready after being Ready, and whether it listed challenges while its
-// Renewing condition was True.
+// kcertWatch records every KCert state a watch sees (the first is the
+// KCert as the watch starts): those not Ready=True, and how many listed
+// challenges while its Renewing condition was True.
 type kcertWatch struct {
 	mu                  sync.Mutex
-	readySeen           bool
-	notReadyAfterReady  []string
+	notReady            []string
 	challengesRenewing  int
 	renewingSeen, total int
 }
@@ -249,10 +248,8 @@ func (c *clients) watchKCert(t *testing.T, ns, name string) *kcertWatch {
 			kw.mu.Lock()
 			kw.total++
 			ready := kc.Status.GetCondition(v1alpha1.CertificateConditionReady)
-			if ready != nil && ready.Status == corev1.ConditionTrue {
-				kw.readySeen = true
-			} else if kw.readySeen {
-				kw.notReadyAfterReady = append(kw.notReadyAfterReady, fmt.Sprintf("%s: %+v", ev.Type, ready))
+			if ready == nil || ready.Status != corev1.ConditionTrue {
+				kw.notReady = append(kw.notReady, fmt.Sprintf("%s: %+v", ev.Type, ready))
 			}
 			if r := kc.Status.GetCondition("Renewing"); r != nil && r.Status == corev1.ConditionTrue {
 				kw.renewingSeen++

@@ -33,13 +33,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/util/wait"
 
 	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 
 	"knative.dev/net-certmanager/pkg/certclass"
-	"knative.dev/net-certmanager/pkg/kncm"
 )
 
 // TestServingHTTP01 issues certificates for real over HTTP-01: Serving's
@@ -50,13 +48,7 @@ import (
 // Pebble validates through that route. Nothing hands Pebble the solver's
 // address: Pebble resolves the name to the ingress.
 func TestServingHTTP01(t *testing.T) {
-	env := startServingEnv(t)
-	env.setNetworkClass(t, certclass.Default)
-	env.startController(t, "controller-http01")
-	// For the whole test: a step's own setConfig is undone when it ends,
-	// and our controller re-issues every Certificate on an issuer change.
-	env.c.setConfig(t, map[string]string{"issuerRef": issuerRef("ClusterIssuer", acmeIssuer)})
-	roots, intermediates, root := env.pebbleCA(t)
+	env, roots, intermediates, root := startACMEServingEnv(t, "controller-http01")
 	// The ClusterIssuer step's DomainMapping, renewed later.
 	var renewNS, renewHost string
 
@@ -77,7 +69,7 @@ func TestServingHTTP01(t *testing.T) {
 			}
 			// Right after it: the next step's issuerRef change re-issues
 			// that Certificate (hot reload).
-			env.renewOverHTTP01(t, renewNS, renewHost, roots, intermediates)
+			env.renewOverHTTP01(t, renewal{ns: renewNS, kcert: renewHost, ingress: renewHost, host: renewHost}, roots, intermediates)
 		},
 	}, {
 		name: "namespaced Issuer whose first solver is DNS-01 for another zone",
@@ -105,6 +97,21 @@ func TestServingHTTP01(t *testing.T) {
 			return
 		}
 	}
+}
+
+// startACMEServingEnv starts a Serving environment with our controller
+// (named name) serving config-network's class and config-certmanager's
+// issuerRef on the ACME ClusterIssuer, and returns Pebble's issuing chain.
+func startACMEServingEnv(t *testing.T, name string) (env *servingEnv, roots, intermediates *x509.CertPool, root *x509.Certificate) {
+	t.Helper()
+	env = startServingEnv(t)
+	env.setNetworkClass(t, certclass.Default)
+	env.startController(t, name)
+	// For the whole test: a step's own setConfig is undone when it ends,
+	// and our controller re-issues every Certificate on an issuer change.
+	env.c.setConfig(t, map[string]string{"issuerRef": issuerRef("ClusterIssuer", acmeIssuer)})
+	roots, intermediates, root = env.pebbleCA(t)
+	return env, roots, intermediates, root
 }
 
 func http01Solver() acmev1.ACMEChallengeSolver {
@@ -136,23 +143,15 @@ func (s *servingEnv) issueOverHTTP01(t *testing.T, ns string, roots, intermediat
 	created := time.Now()
 	s.mapDomain(t, ns, host, nil)
 
-	kc := s.c.waitKCert(t, ns, host, "listing its HTTP-01 challenge", func(kc *v1alpha1.Certificate) bool {
-		return len(kc.Status.HTTP01Challenges) > 0 || kc.IsReady()
-	})
-	if kc.IsReady() {
-		t.Fatalf("KCert %s/%s Ready before it listed a challenge: nothing was validated", ns, host)
-	}
+	s.c.waitChallengeListed(t, ns, host, host)
 	published := time.Since(created)
-	if ch := kc.Status.HTTP01Challenges[0]; ch.URL.Host != host || !strings.HasPrefix(ch.URL.Path, acmeChallengePath) {
-		t.Errorf("published challenge %v, want http://%s%s<token>", ch.URL, host, acmeChallengePath)
-	}
 	s.waitDomainMapping(t, ns, host, "Ready with an https URL", func(dm *unstructured.Unstructured) bool {
 		return readyOverHTTPS(dm, host)
 	})
 	t.Logf("DomainMapping %s Ready over https %.1fs after its creation (challenge published after %.1fs)",
 		host, time.Since(created).Seconds(), published.Seconds())
 
-	kc = s.c.waitKCert(t, ns, host, "Ready", isReady)
+	kc := s.c.waitKCert(t, ns, host, "Ready", isReady)
 	secret, leaf := s.c.secretCert(t, kc)
 	chain := chainOf(t, secret.Data[corev1.TLSCertKey])
 	for _, c := range chain[1:] {
@@ -180,6 +179,25 @@ func (s *servingEnv) issueOverHTTP01(t *testing.T, ns string, roots, intermediat
 	}
 	s.checkIngressServes(t, host, leaf, root)
 	return host
+}
+
+// waitChallengeListed waits until the KCert ns/name lists its HTTP-01
+// challenge, which must come before it is Ready (else nothing was
+// validated) and be http://<host>/.well-known/acme-challenge/<token>. It
+// returns the challenge's path.
+func (c *clients) waitChallengeListed(t *testing.T, ns, name, host string) string {
+	t.Helper()
+	kc := c.waitKCert(t, ns, name, "listing its HTTP-01 challenge", func(kc *v1alpha1.Certificate) bool {
+		return len(kc.Status.HTTP01Challenges) > 0 || kc.IsReady()
+	})
+	if kc.IsReady() {
+		t.Fatalf("KCert %s/%s Ready before it listed a challenge: nothing was validated", ns, name)
+	}
+	ch := kc.Status.HTTP01Challenges[0].URL
+	if ch.Host != host || !strings.HasPrefix(ch.Path, acmeChallengePath) {
+		t.Errorf("published challenge %v, want http://%s%s<token>", ch, host, acmeChallengePath)
+	}
+	return ch.Path
 }
 
 // checkDNS01Survives issues a Certificate for a name in the DNS-01 solver's
@@ -219,123 +237,6 @@ func (s *servingEnv) checkDNS01Survives(t *testing.T, ns string) {
 		return
 	}
 	t.Fatal("localenv exited after cert-manager worked a DNS-01 Challenge")
-}
-
-// renewOverHTTP01 triggers a renewal of the KCert's Certificate as
-// kn-certmanager rotation renew does (the Issuing condition) and follows it:
-// the KCert lists the new HTTP-01 Challenge while Renewing and stays Ready
-// throughout. If Serving routes the challenge (a KIngress path for it),
-// Pebble validates it and a new certificate replaces the old; Serving
-// v0.50's DomainMapping reconciler does not (it passes challenges on only
-// while the KCert is not Ready, unlike its Route reconciler, which does while
-// Renewing), so the renewal stays pending and the old certificate is served.
-func (s *servingEnv) renewOverHTTP01(t *testing.T, ns, host string, roots, intermediates *x509.CertPool) {
-	t.Helper()
-	ctx := context.Background()
-	kc := s.c.waitKCert(t, ns, host, "Ready", isReady)
-	_, old := s.c.secretCert(t, kc)
-	// A settled Certificate, as a user renews it: cert-manager's issuing
-	// controller, just done, would otherwise clear the Issuing condition.
-	var cert *cmv1.Certificate
-	waitFor(t, "the Certificate "+host+" Ready and not Issuing", readyTimeout, func() bool {
-		var err error
-		cert, err = s.c.cm.CertmanagerV1().Certificates(ns).Get(ctx, host, metav1.GetOptions{})
-		return err == nil && cmReady(cert) && !slices.ContainsFunc(cert.Status.Conditions, func(c cmv1.CertificateCondition) bool {
-			return c.Type == cmv1.CertificateConditionIssuing && c.Status == cmmeta.ConditionTrue
-		})
-	})
-	time.Sleep(settle)
-	pebbleBefore := answeredTo(s.solverRequests(t, host), pebbleUserAgent)
-	challenges := s.c.watchChallenges(t, ns)
-	kw := s.c.watchKCert(t, ns, host)
-	// The watch lists the Challenges of the first issuance too.
-	time.Sleep(time.Second)
-	validBefore := challenges.valid(host)
-	target := kncm.KCertInfo{Namespace: ns, Name: host, UID: kc.UID, CertificateFound: true, CertificateUID: cert.UID}
-	started := time.Now()
-	res, err := kncm.Renew(ctx, kncm.Clients{Kube: s.c.kube, CM: s.c.cm, Net: s.c.net}, []kncm.KCertInfo{target},
-		kncm.RenewOptions{Rate: 10}, time.Now, func(string, string) {})
-	if err != nil || len(res.Triggered) != 1 {
-		t.Fatalf("renew: %+v, %v", res, err)
-	}
-	renewing := s.c.waitKCert(t, ns, host, "listing the renewal's challenge while Renewing", func(kc *v1alpha1.Certificate) bool {
-		r := kc.Status.GetCondition("Renewing")
-		return r != nil && r.Status == corev1.ConditionTrue && len(kc.Status.HTTP01Challenges) > 0
-	})
-	path := renewing.Status.HTTP01Challenges[0].URL.Path
-	// Serving reconciles the KIngress after the KCert changed.
-	time.Sleep(settle)
-	ing, err := s.c.net.NetworkingV1alpha1().Ingresses(ns).Get(ctx, host, metav1.GetOptions{})
-	if err != nil {
-		t.Fatal("the DomainMapping's KIngress:", err)
-	}
-	if !routesPath(ing, path) {
-		t.Logf("Serving's DomainMapping KIngress does not route the renewal's challenge %s (Serving passes challenges on only while the KCert is not Ready); the renewal cannot validate: checking that the old certificate stays served and the KCert Ready", path)
-		time.Sleep(settle)
-		kc = s.c.waitKCert(t, ns, host, "Ready", isReady)
-		if _, leaf := s.c.secretCert(t, kc); !leaf.Equal(old) {
-			t.Errorf("the certificate changed although no challenge was routed")
-		}
-		kw.check(t)
-		return
-	}
-	var leaf *x509.Certificate
-	err = wait.PollUntilContextTimeout(ctx, pollInterval, readyTimeout, true, func(ctx context.Context) (bool, error) {
-		sec, err := s.c.kube.CoreV1().Secrets(ns).Get(ctx, kc.Spec.SecretName, metav1.GetOptions{})
-		if err != nil || len(sec.Data[corev1.TLSCertKey]) == 0 {
-			return false, nil
-		}
-		leaf = chainOf(t, sec.Data[corev1.TLSCertKey])[0]
-		return leaf.SerialNumber.Cmp(old.SerialNumber) != 0, nil
-	})
-	if err != nil {
-		t.Fatalf("no new certificate for %s within %v; Challenges: %v", host, readyTimeout, challenges)
-	}
-	t.Logf("renewed %s in %.1fs: serial %x -> %x", host, time.Since(started).Seconds(), old.SerialNumber, leaf.SerialNumber)
-	s.c.waitKCert(t, ns, host, "Ready and no longer Renewing", func(kc *v1alpha1.Certificate) bool {
-		r := kc.Status.GetCondition("Renewing")
-		return kc.IsReady() && (r == nil || r.Status != corev1.ConditionTrue)
-	})
-	if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: intermediates, DNSName: host}); err != nil {
-		t.Errorf("the renewed certificate does not chain to Pebble's issuing CA: %v", err)
-	}
-	if valid := challenges.valid(host); len(valid) <= len(validBefore) {
-		t.Errorf("no new HTTP-01 Challenge for %s went valid: %v", host, challenges)
-	}
-	if after := answeredTo(s.solverRequests(t, host), pebbleUserAgent); after <= pebbleBefore {
-		t.Errorf("the solver answered Pebble %d times before the renewal and %d after, want more", pebbleBefore, after)
-	}
-	kw.check(t)
-}
-
-// routesPath says whether a KIngress has an HTTP path for path.
-func routesPath(ing *v1alpha1.Ingress, path string) bool {
-	for _, r := range ing.Spec.Rules {
-		if r.HTTP == nil {
-			continue
-		}
-		for _, p := range r.HTTP.Paths {
-			if p.Path == path {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// check fails the test if the KCert left Ready=True or never listed a
-// challenge while Renewing.
-func (kw *kcertWatch) check(t *testing.T) {
-	t.Helper()
-	kw.mu.Lock()
-	defer kw.mu.Unlock()
-	t.Logf("KCert during the renewal: %d updates, %d Renewing, %d of them listing challenges", kw.total, kw.renewingSeen, kw.challengesRenewing)
-	if len(kw.notReadyAfterReady) > 0 {
-		t.Errorf("the KCert left Ready=True during the renewal: %v", kw.notReadyAfterReady)
-	}
-	if kw.challengesRenewing == 0 {
-		t.Error("the KCert never listed the renewal's challenge while Renewing")
-	}
 }
 
 // controlWithoutPublishing is the control run: a host that Serving routes

@@ -24,5 +24,8 @@ limitations under the License.
 // names with loopback. With Serving, Knative Serving's controller and a
 // minimal KIngress implementation run too, and HTTP-01 works for real:
 // cert-manager's solver runs in process for every solver Pod, reached only
-// through the KIngress rules Serving writes.
+// through the KIngress rules Serving writes; a stand-in for
+// kube-controller-manager, the kubelet and Serving's autoscaler writes the
+// status of Revisions' Deployments and PodAutoscalers, so Revisions (and
+// Routes to them) become Ready.
 package localenv

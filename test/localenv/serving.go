@@ -55,6 +55,9 @@ const (
 	DefaultServingDomain = "example.test"
 	// ServingControllerLog is Serving's controller log in LogDir.
 	ServingControllerLog = "serving-controller.log"
+	// WorkloadsStandInLog, in LogDir, says which Deployment and
+	// PodAutoscaler statuses the workload stand-in wrote (workloads.go).
+	WorkloadsStandInLog = "workloads-standin.log"
 	// AuditLogFile, in LogDir, is kube-apiserver's audit log: the writes to
 	// Knative and cert-manager Certificates and to KIngresses (auditPolicy).
 	AuditLogFile = "audit.log"
@@ -102,8 +105,11 @@ type ServingEnv struct {
 	httpLn  net.Listener
 	ingress *localIngress
 	solvers *solverRunner
-	hello   *http.Server
-	proc    *childproc.Process
+	// workloads stands in for kube-controller-manager, the kubelet and
+	// Serving's autoscaler (workloads.go).
+	workloads *workloadStandIn
+	hello     *http.Server
+	proc      *childproc.Process
 }
 
 // ControllerExited is closed when Serving's controller exits; on a nil
@@ -234,6 +240,14 @@ func (e *Env) startServing(ctx context.Context) error {
 	if s.solvers, err = e.startSolvers(); err != nil {
 		return fmt.Errorf("HTTP-01 solvers: %w", err)
 	}
+	workloadsLog, err := e.logFile(WorkloadsStandInLog)
+	if err != nil {
+		return err
+	}
+	if s.workloads, err = startWorkloadStandIn(e.AdminConfig, workloadsLog); err != nil {
+		return fmt.Errorf("workload stand-in: %w", err)
+	}
+	e.step("workload stand-in for kube-controller-manager, the kubelet and Serving's autoscaler: Revision Deployment and PodAutoscaler status (log %s)", workloadsLog.Name())
 	s.IngressHTTPAddr, s.IngressHTTPSAddr = s.ingress.HTTPAddr(), s.ingress.HTTPSAddr()
 	for name, addr := range map[string]string{IngressHTTPAddressFile: s.IngressHTTPAddr, IngressHTTPSAddressFile: s.IngressHTTPSAddr} {
 		if err := os.WriteFile(filepath.Join(e.WorkDir, name), []byte(addr+"\n"), 0o644); err != nil {
@@ -336,6 +350,9 @@ func (e *Env) stopServing() error {
 	err := e.stopChild("Serving controller", s.proc)
 	if s.solvers != nil {
 		s.solvers.stop()
+	}
+	if s.workloads != nil {
+		s.workloads.stop()
 	}
 	if s.httpLn != nil {
 		_ = s.httpLn.Close()

@@ -52,9 +52,9 @@ var (
 // servingCoreDirs are the directories of Serving's config/core applied. Left
 // out: deployments/ (no kubelet: the activator, autoscaler, webhook and
 // controller Deployments and their Services; the controller runs as a
-// process instead), webhooks/ (Serving's webhook does not run: nothing here
-// needs its defaulting, see README), and 999-cache.yaml (the queue-proxy
-// image cache, for nodes).
+// process instead), webhooks/ (Serving's webhook does not run: the tests
+// set its defaults in their objects, see README), and 999-cache.yaml (the
+// queue-proxy image cache, for nodes).
 var servingCoreDirs = []string{".", "200-roles", "configmaps"}
 
 // bootstrapConfigMaps are created by bootstrapYAML with settings both
