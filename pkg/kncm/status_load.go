@@ -38,6 +38,9 @@ import (
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 )
 
+// kcertKind is Knative's Certificate, the owner of cert-manager's.
+var kcertKind = v1alpha1.SchemeGroupVersion.WithKind("Certificate").GroupKind()
+
 // StatusReader reads the chain of KCerts. What is shared by all KCerts
 // (config-certmanager, the controller's class) is read once, and the
 // cert-manager objects once per namespace.
@@ -107,8 +110,9 @@ func (r *StatusReader) Status(ctx context.Context, kc *v1alpha1.Certificate) (KC
 		return s, nil
 	}
 	s.Certificate = certificateStatus(cert)
-	if s.Certificate.NotControlled = !resources.IsControlledBy(cert, kc, v1alpha1.SchemeGroupVersion.WithKind("Certificate").GroupKind()); s.Certificate.NotControlled {
+	if !resources.IsControlledBy(cert, kc, kcertKind) {
 		// Someone else's Certificate: its chain is not the KCert's.
+		s.Certificate.NotControlled = true
 		return s, nil
 	}
 	owned, err := r.ownedIn(ctx, kc.Namespace)
