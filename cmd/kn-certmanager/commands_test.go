@@ -232,3 +232,20 @@ func TestCheckCommand(t *testing.T) {
 		t.Errorf("check, cert-manager's webhook down: exit %d, %v, %+v; want 1 and the API check ✗", code, err, rep)
 	}
 }
+
+// TestVerdictsInYAML: doctor and rotation status give YAML too, and a "no"
+// is exit 1 for both. The fakes serve no cert-manager API by discovery, so
+// the doctor fails, and no new CA is known, so the rotation is not done.
+func TestVerdictsInYAML(t *testing.T) {
+	f := newFakes()
+	out, code := f.run(t, "doctor", "-o", "yaml")
+	var rep kncm.DoctorReport
+	if err := yaml.Unmarshal([]byte(out), &rep); err != nil || code != 1 || rep.OK || len(rep.Checks) == 0 {
+		t.Errorf("doctor -o yaml: exit %d, %v: %s", code, err, out)
+	}
+	out, code = f.run(t, "rotation", "status", "-n", "app", "-o", "yaml")
+	var rot kncm.RotationReport
+	if err := yaml.Unmarshal([]byte(out), &rot); err != nil || code != 1 || rot.SafeToRemoveOldCA || len(rot.Steps) != 9 {
+		t.Errorf("rotation status -o yaml: exit %d, %v: %s", code, err, out)
+	}
+}
