@@ -33,7 +33,7 @@ func TestRunArguments(t *testing.T) {
 		{args: []string{"--help"}, wantOut: "kn-certmanager doctor"},
 		{args: []string{"rotate"}, wantErr: `unknown command "rotate"`},
 		{args: []string{"rotation"}, wantErr: `unknown command "rotation"`},
-		{args: []string{"doctor", "-o", "yaml"}, wantErr: `-o "yaml": want text or json`},
+		{args: []string{"doctor", "-o", "xml"}, wantErr: `-o "xml": want text, json, yaml`},
 		{args: []string{"doctor", "--no-such-flag"}, wantErr: "unknown flag"},
 		{args: []string{"rotation", "status", "--new-ca", "/does/not/exist"}, wantErr: "no such file"},
 		{args: []string{"rotation", "renew", "--help"}},

@@ -47,6 +47,7 @@ func Doctor(inv *Inventory, o Options, now time.Time) DoctorReport {
 	add := func(c Check) { r.Checks = append(r.Checks, c) }
 
 	add(crdCheck(inv))
+	add(apiCheck(inv.CertManagerAPI))
 	add(configCheck(inv, o))
 	for _, c := range issuerChecks(inv) {
 		add(c)
@@ -58,11 +59,7 @@ func Doctor(inv *Inventory, o Options, now time.Time) DoctorReport {
 	for _, c := range bundleChecks(inv) {
 		add(c)
 	}
-	r.OK = true
-	for _, c := range r.Checks {
-		r.OK = r.OK && c.OK
-	}
-	return r
+	return report(r.Checks)
 }
 
 func configCheck(inv *Inventory, o Options) Check {

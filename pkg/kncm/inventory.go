@@ -75,6 +75,8 @@ type Inventory struct {
 	// CertManagerAPIs are the group versions of the resources the
 	// controller watches, as discovery served them.
 	CertManagerAPIs []ServedAPI
+	// CertManagerAPI is how a dry-run create of a Certificate went.
+	CertManagerAPI APIProbe
 
 	ConfigFound bool
 	Config      *issuerconfig.CertManagerConfig

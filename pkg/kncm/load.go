@@ -48,20 +48,10 @@ func Load(ctx context.Context, c Clients, o Options, now time.Time) (*Inventory,
 
 	// 1. cert-manager's APIs: the v1 ones exist since cert-manager 1.0.
 	inv.CertManagerAPIs = loadCertManagerAPIs(c.Kube.Discovery())
+	inv.CertManagerAPI = ProbeCertManagerAPI(ctx, c, o.SystemNamespace)
 
 	// 2. config-certmanager, parsed by the controller's own parser.
-	cm, err := c.Kube.CoreV1().ConfigMaps(o.SystemNamespace).Get(ctx, issuerconfig.CertManagerConfigName, metav1.GetOptions{})
-	switch {
-	case apierrs.IsNotFound(err):
-		inv.Config, _ = issuerconfig.NewCertManagerConfigFromConfigMap(&corev1.ConfigMap{})
-	case err != nil:
-		inv.ConfigError = err.Error()
-	default:
-		inv.ConfigFound = true
-		if inv.Config, err = issuerconfig.NewCertManagerConfigFromConfigMap(cm); err != nil {
-			inv.ConfigError = err.Error()
-		}
-	}
+	inv.ConfigFound, inv.Config, inv.ConfigError = loadConfig(ctx, c, o)
 
 	// 3. The class handover with Serving, and our webhook. First, because
 	// it says which class the controller serves.
@@ -87,6 +77,24 @@ func Load(ctx context.Context, c Clients, o Options, now time.Time) (*Inventory,
 	return inv, nil
 }
 
+// loadConfig reads config-certmanager with the controller's own parser; a
+// missing one stands for the defaults.
+func loadConfig(ctx context.Context, c Clients, o Options) (bool, *issuerconfig.CertManagerConfig, string) {
+	cm, err := c.Kube.CoreV1().ConfigMaps(o.SystemNamespace).Get(ctx, issuerconfig.CertManagerConfigName, metav1.GetOptions{})
+	switch {
+	case apierrs.IsNotFound(err):
+		cfg, _ := issuerconfig.NewCertManagerConfigFromConfigMap(&corev1.ConfigMap{})
+		return false, cfg, ""
+	case err != nil:
+		return false, nil, err.Error()
+	}
+	cfg, err := issuerconfig.NewCertManagerConfigFromConfigMap(cm)
+	if err != nil {
+		return true, cfg, err.Error()
+	}
+	return true, cfg, ""
+}
+
 // loadKCerts reads the KCerts of class, and for each the cert-manager
 // Certificate it controls: a KCert of another class is another
 // controller's, and a same-named Certificate that the KCert does not
@@ -110,10 +118,11 @@ func loadKCerts(ctx context.Context, c Clients, o Options, class string, inv *In
 				continue
 			}
 			info := kcertInfo(kc)
-			cert, err := c.CM.CertmanagerV1().Certificates(kc.Namespace).Get(ctx, kc.Name, metav1.GetOptions{})
-			if err == nil && !controlledBy(cert, kc.UID) {
+			// An unreadable Certificate counts as none, as a missing one.
+			cert, controlled, _ := controlledCertificate(ctx, c, kc)
+			if cert != nil && !controlled {
 				info.CertificateNotControlled = true
-			} else if err == nil {
+			} else if cert != nil {
 				info.CertificateFound = true
 				info.CertificateUID = cert.UID
 				info.Issuing = isIssuing(cert)
@@ -177,16 +186,8 @@ func currentRequest(crs []cmv1.CertificateRequest, certName string, revision int
 
 func loadIssuers(ctx context.Context, c Clients, o Options, inv *Inventory) {
 	for _, kr := range inv.Config.Refs() {
-		ref := kr.Ref
-		if issuerconfig.IsExternal(ref) {
-			inv.Issuers = append(inv.Issuers, IssuerInfo{Key: kr.Key, Ref: ref, External: true})
-			continue
-		}
-		if issuerconfig.IsClusterIssuer(ref) {
-			info := IssuerInfo{Key: kr.Key, Ref: ref}
-			ci, err := c.CM.CertmanagerV1().ClusterIssuers().Get(ctx, ref.Name, metav1.GetOptions{})
-			fillIssuer(ctx, c, &info, ci, err, o.ClusterResourceNamespace)
-			inv.Issuers = append(inv.Issuers, info)
+		if issuerconfig.IsExternal(kr.Ref) || issuerconfig.IsClusterIssuer(kr.Ref) {
+			inv.Issuers = append(inv.Issuers, lookupIssuer(ctx, c, o, kr.Key, kr.Ref, ""))
 			continue
 		}
 		// A namespaced Issuer is looked up where KCerts of its type live.
@@ -196,12 +197,27 @@ func loadIssuers(ctx context.Context, c Clients, o Options, inv *Inventory) {
 				continue
 			}
 			seen[kc.Namespace] = true
-			info := IssuerInfo{Key: kr.Key, Ref: ref, Namespace: kc.Namespace}
-			is, err := c.CM.CertmanagerV1().Issuers(kc.Namespace).Get(ctx, ref.Name, metav1.GetOptions{})
-			fillIssuer(ctx, c, &info, is, err, kc.Namespace)
-			inv.Issuers = append(inv.Issuers, info)
+			inv.Issuers = append(inv.Issuers, lookupIssuer(ctx, c, o, kr.Key, kr.Ref, kc.Namespace))
 		}
 	}
+}
+
+// lookupIssuer reads the issuer ref names; a namespaced Issuer is read in
+// namespace. An external issuer's own resource is not read.
+func lookupIssuer(ctx context.Context, c Clients, o Options, key string, ref cmmeta.IssuerReference, namespace string) IssuerInfo {
+	info := IssuerInfo{Key: key, Ref: ref}
+	switch {
+	case issuerconfig.IsExternal(ref):
+		info.External = true
+	case issuerconfig.IsClusterIssuer(ref):
+		ci, err := c.CM.CertmanagerV1().ClusterIssuers().Get(ctx, ref.Name, metav1.GetOptions{})
+		fillIssuer(ctx, c, &info, ci, err, o.ClusterResourceNamespace)
+	default:
+		info.Namespace = namespace
+		is, err := c.CM.CertmanagerV1().Issuers(namespace).Get(ctx, ref.Name, metav1.GetOptions{})
+		fillIssuer(ctx, c, &info, is, err, namespace)
+	}
+	return info
 }
 
 // keyForType is the config key that selects the issuer of a certificate type.

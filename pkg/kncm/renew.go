@@ -20,14 +20,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
+	apiutil "github.com/cert-manager/cert-manager/pkg/api/util"
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	"golang.org/x/time/rate"
+	apierrs "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/retry"
+
+	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 )
 
 // ManuallyTriggered is the reason cert-manager's own cmctl renew uses for
@@ -47,6 +50,9 @@ type RenewResult struct {
 	Triggered      []string `json:"triggered"`
 	AlreadyIssuing []string `json:"alreadyIssuing,omitempty"`
 	Failed         []string `json:"failed,omitempty"`
+	// Skipped are KCerts selected by name or label that control no
+	// Certificate (yet), with why.
+	Skipped []string `json:"skipped,omitempty"`
 }
 
 // ErrNoNewCA is returned when it is unknown which CA to renew onto.
@@ -68,12 +74,61 @@ func RenewTargets(inv *Inventory, ro RotationOptions) ([]KCertInfo, error) {
 	return out, nil
 }
 
+// SelectKCerts reads the KCerts named in namespace, or else those matching
+// selector (in every namespace with metav1.NamespaceAll), and the
+// Certificate each controls. A KCert that controls none is skipped, with
+// why: only a Certificate the KCert controls is ours to re-issue.
+func SelectKCerts(ctx context.Context, c Clients, namespace string, names []string, selector string) (targets []KCertInfo, skipped []string, err error) {
+	var kcerts []*v1alpha1.Certificate
+	for _, name := range names {
+		kc, err := c.Net.NetworkingV1alpha1().Certificates(namespace).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return nil, nil, fmt.Errorf("KCert %s/%s: %w", namespace, name, err)
+		}
+		kcerts = append(kcerts, kc)
+	}
+	if len(names) == 0 {
+		if kcerts, err = ListKCerts(ctx, c, namespace, selector); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, kc := range kcerts {
+		info := kcertInfo(kc)
+		cert, found, err := controlledCertificate(ctx, c, kc)
+		switch {
+		case err != nil:
+			return nil, nil, err
+		case cert == nil:
+			skipped = append(skipped, kc.Namespace+"/"+kc.Name+": no Certificate yet")
+		case !found:
+			skipped = append(skipped, kc.Namespace+"/"+kc.Name+": its Certificate is not controlled by the KCert; left alone")
+		default:
+			info.CertificateFound, info.CertificateUID = true, cert.UID
+			targets = append(targets, info)
+		}
+	}
+	return targets, skipped, nil
+}
+
+// controlledCertificate gets the Certificate of the KCert's name; controlled
+// says whether the KCert controls it. A missing one is nil, no error.
+func controlledCertificate(ctx context.Context, c Clients, kc *v1alpha1.Certificate) (*cmv1.Certificate, bool, error) {
+	cert, err := c.CM.CertmanagerV1().Certificates(kc.Namespace).Get(ctx, kc.Name, metav1.GetOptions{})
+	switch {
+	case apierrs.IsNotFound(err):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("get Certificate %s/%s: %w", kc.Namespace, kc.Name, err)
+	}
+	return cert, controlledBy(cert, kc.UID), nil
+}
+
 // Renew triggers the re-issuance of each target the way cmctl renew does:
 // the Certificate's Issuing condition is set True with reason
 // ManuallyTriggered, through the status subresource. At most o.Rate
 // certificates per second are triggered, so that a large cluster does not
 // flood its issuer. progress is called after each certificate.
-func Renew(ctx context.Context, c Clients, targets []KCertInfo, o RenewOptions, now func() time.Time, progress func(name, outcome string)) (RenewResult, error) {
+func Renew(ctx context.Context, c Clients, targets []KCertInfo, o RenewOptions, progress func(name, outcome string)) (RenewResult, error) {
 	var res RenewResult
 	if o.Rate <= 0 {
 		return res, fmt.Errorf("--rate must be > 0, got %v", o.Rate)
@@ -89,7 +144,7 @@ func Renew(ctx context.Context, c Clients, targets []KCertInfo, o RenewOptions, 
 		if err := lim.Wait(ctx); err != nil {
 			return res, err
 		}
-		outcome, err := trigger(ctx, c, kc, now)
+		outcome, err := trigger(ctx, c, kc)
 		switch {
 		case err != nil:
 			res.Failed = append(res.Failed, name)
@@ -111,7 +166,7 @@ func Renew(ctx context.Context, c Clients, targets []KCertInfo, o RenewOptions, 
 // trigger re-reads the Certificate and triggers it only if it is still the
 // one the KCert controlled when the inventory was read: a Certificate
 // replaced in between, by anyone, is not ours to re-issue.
-func trigger(ctx context.Context, c Clients, kc KCertInfo, now func() time.Time) (string, error) {
+func trigger(ctx context.Context, c Clients, kc KCertInfo) (string, error) {
 	outcome := "triggered"
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		cert, err := c.CM.CertmanagerV1().Certificates(kc.Namespace).Get(ctx, kc.Name, metav1.GetOptions{})
@@ -125,7 +180,7 @@ func trigger(ctx context.Context, c Clients, kc KCertInfo, now func() time.Time)
 			outcome = "issuing"
 			return nil
 		}
-		setIssuing(cert, now())
+		setIssuing(cert)
 		_, err = c.CM.CertmanagerV1().Certificates(kc.Namespace).UpdateStatus(ctx, cert, metav1.UpdateOptions{})
 		return err
 	})
@@ -140,22 +195,9 @@ func controlledBy(obj metav1.Object, owner types.UID) bool {
 	return owner != "" && ref != nil && ref.UID == owner
 }
 
-// setIssuing sets the Issuing condition True, keeping the other conditions.
-func setIssuing(cert *cmv1.Certificate, now time.Time) {
-	t := metav1.NewTime(now)
-	cond := cmv1.CertificateCondition{
-		Type:               cmv1.CertificateConditionIssuing,
-		Status:             cmmeta.ConditionTrue,
-		Reason:             ManuallyTriggered,
-		Message:            "Re-issuance triggered by kn-certmanager rotation renew",
-		LastTransitionTime: &t,
-		ObservedGeneration: cert.Generation,
-	}
-	for i := range cert.Status.Conditions {
-		if cert.Status.Conditions[i].Type == cmv1.CertificateConditionIssuing {
-			cert.Status.Conditions[i] = cond
-			return
-		}
-	}
-	cert.Status.Conditions = append(cert.Status.Conditions, cond)
+// setIssuing sets the Issuing condition True with cert-manager's own
+// helper, as cmctl renew does, keeping the other conditions.
+func setIssuing(cert *cmv1.Certificate) {
+	apiutil.SetCertificateCondition(cert, cert.Generation, cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue,
+		ManuallyTriggered, "Re-issuance triggered by kn-certmanager")
 }

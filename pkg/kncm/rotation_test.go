@@ -19,6 +19,9 @@ package kncm
 import (
 	"context"
 	"crypto/x509"
+	apiutil "github.com/cert-manager/cert-manager/pkg/api/util"
+	"k8s.io/utils/clock"
+	clocktesting "k8s.io/utils/clock/testing"
 	"strings"
 	"testing"
 	"time"
@@ -148,6 +151,9 @@ func TestRotationExplicitCAs(t *testing.T) {
 }
 
 func TestRenew(t *testing.T) {
+	// cert-manager's condition helper stamps its own clock.
+	defer func(c clock.Clock) { apiutil.Clock = c }(apiutil.Clock)
+	apiutil.Clock = clocktesting.NewFakeClock(now)
 	w := newWorld(t)
 	w.issuer("ca2", w.ca2, false)
 	w.kcert(t, "a", w.ca1, false)
@@ -173,7 +179,7 @@ func TestRenew(t *testing.T) {
 
 	// A dry run changes nothing.
 	cmc.ClearActions()
-	if _, err := Renew(context.Background(), c, targets, RenewOptions{Rate: 100, DryRun: true}, func() time.Time { return now }, func(string, string) {}); err != nil {
+	if _, err := Renew(context.Background(), c, targets, RenewOptions{Rate: 100, DryRun: true}, func(string, string) {}); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(cmc.Actions()); n != 0 {
@@ -181,7 +187,7 @@ func TestRenew(t *testing.T) {
 	}
 
 	var log []string
-	res, err := Renew(context.Background(), c, targets, RenewOptions{Rate: 100}, func() time.Time { return now }, func(n, o string) { log = append(log, n+": "+o) })
+	res, err := Renew(context.Background(), c, targets, RenewOptions{Rate: 100}, func(n, o string) { log = append(log, n+": "+o) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +221,7 @@ func TestRenew(t *testing.T) {
 		t.Errorf("Issuing condition = %+v", got)
 	}
 
-	if _, err := Renew(context.Background(), c, targets, RenewOptions{Rate: 0}, time.Now, func(string, string) {}); err == nil {
+	if _, err := Renew(context.Background(), c, targets, RenewOptions{Rate: 0}, func(string, string) {}); err == nil {
 		t.Error("rate 0: no error")
 	}
 }
@@ -311,7 +317,7 @@ func TestRenewLeavesOthersAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmc.ClearActions()
-	res, err := Renew(context.Background(), c, targets, RenewOptions{Rate: 100}, func() time.Time { return now }, func(string, string) {})
+	res, err := Renew(context.Background(), c, targets, RenewOptions{Rate: 100}, func(string, string) {})
 	if err == nil || len(res.Failed) != 1 {
 		t.Errorf("renew of a replaced Certificate: result %+v, err %v; want it failed", res, err)
 	}

@@ -96,7 +96,7 @@ func (s *servingEnv) renewOverHTTP01(t *testing.T, r renewal, roots, intermediat
 	target := kncm.KCertInfo{Namespace: r.ns, Name: r.kcert, UID: kc.UID, CertificateFound: true, CertificateUID: cert.UID}
 	started := time.Now()
 	res, err := kncm.Renew(ctx, kncm.Clients{Kube: s.c.kube, CM: s.c.cm, Net: s.c.net}, []kncm.KCertInfo{target},
-		kncm.RenewOptions{Rate: 10}, time.Now, func(string, string) {})
+		kncm.RenewOptions{Rate: 10}, func(string, string) {})
 	if err != nil || len(res.Triggered) != 1 {
 		t.Fatalf("renew: %+v, %v", res, err)
 	}
