@@ -206,18 +206,30 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 	return nil
 }
 
-// explainWait names the step of cert-manager's chain the issuance waits
-// at, in cert-manager's words, read from the caches only. A verdict that
-// changes by time alone is looked at again when it does.
+// explainWait says what a KCert that is not Ready waits for: the step of
+// cert-manager's chain, read from the caches only, when it is worth a
+// status write (resources.Waiting). A verdict that changes by time alone
+// is looked at again when it does.
 func (c *Reconciler) explainWait(kcert *v1alpha1.Certificate, cert *cmv1.Certificate, st *resources.Status, now time.Time) {
-	step, ok := resources.StuckStep(cert, c.owned, now)
-	if !ok {
-		return
+	var step *resources.Stuck
+	if s, ok := resources.StuckStep(cert, c.owned, now); ok {
+		step = &s
 	}
-	st.Ready.Message = fmt.Sprintf("%s; waiting at %s: %s", st.Ready.Message, step.Reason, step.Message)
-	if step.RecheckAfter > 0 {
-		c.enqueueAfter(kcert, step.RecheckAfter)
+	var recheck time.Duration
+	st.Ready, recheck = resources.Waiting(st.Ready, step, cert, issuingFor(kcert, now))
+	if recheck > 0 {
+		c.enqueueAfter(kcert, recheck)
 	}
+}
+
+// issuingFor is how long the KCert has said resources.ReasonIssuing.
+func issuingFor(kcert *v1alpha1.Certificate, now time.Time) time.Duration {
+	ready := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady)
+	if ready == nil || ready.Status != corev1.ConditionUnknown || ready.Reason != resources.ReasonIssuing ||
+		ready.LastTransitionTime.Inner.IsZero() {
+		return 0
+	}
+	return max(now.Sub(ready.LastTransitionTime.Inner.Time), 0)
 }
 
 // reconcileCertificate creates or updates the cert-manager Certificate, and
