@@ -138,7 +138,7 @@ func newTestReconciler(ctx context.Context, ls *rtesting.Listers, _ configmap.Wa
 	if inner, ok := ctx.Value(innerKey{}).(**Reconciler); ok {
 		*inner = r
 	}
-	writer := &statusWriter{reconciler: r, client: fakenetworkingclient.Get(ctx)}
+	writer := &statusWriter{reconciler: r, client: fakenetworkingclient.Get(ctx), lister: ls.GetKnativeCertificateLister()}
 	return kcertreconciler.NewReconciler(ctx, logging.FromContext(ctx), fakenetworkingclient.Get(ctx),
 		ls.GetKnativeCertificateLister(), controller.GetEventRecorder(ctx), writer, testClass,
 		skipGeneratedStatusUpdates(controller.Options{ConfigStore: staticStore{cfg}}))

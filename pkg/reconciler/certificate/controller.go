@@ -137,7 +137,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	}
 
 	classFilter := pkgreconciler.AnnotationFilterFunc(networking.CertificateClassAnnotationKey, class, false)
-	writer := &statusWriter{reconciler: r, client: networkingclient.Get(ctx)}
+	writer := &statusWriter{reconciler: r, client: networkingclient.Get(ctx), lister: kcertInformer.Lister()}
 	impl := kcertreconciler.NewImpl(ctx, writer, class, func(impl *controller.Impl) controller.Options {
 		resync := func(string, interface{}) {
 			logger.Info("config-certmanager changed; resyncing every Certificate of class ", class)
@@ -165,6 +165,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 			// A deleted KCert is never reconciled again: forget its last warning.
 			DeleteFunc: func(obj interface{}) {
 				r.forget(obj)
+				writer.forget(obj)
 				impl.Enqueue(obj)
 			},
 		},
