@@ -31,6 +31,7 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	cmclientset "github.com/cert-manager/cert-manager/pkg/client/clientset/versioned"
+	cmlisters "github.com/cert-manager/cert-manager/pkg/client/listers/certmanager/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrs "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -113,9 +114,11 @@ func newTestReconciler(ctx context.Context, ls *rtesting.Listers, _ configmap.Wa
 	if !ok {
 		rq = &requeues{}
 	}
+	certificates := ls.GetCertificateIndexer()
 	r := &Reconciler{
 		certManagerClient:   fakecmclient.Get(ctx),
-		certificateLister:   ls.GetCertificateLister(),
+		certificateLister:   cmlisters.NewCertificateLister(certificates),
+		certificates:        certificates,
 		issuerLister:        ls.GetIssuerLister(),
 		clusterIssuerLister: ls.GetClusterIssuerLister(),
 		owned: &ownedIndex{
@@ -128,7 +131,7 @@ func newTestReconciler(ctx context.Context, ls *rtesting.Listers, _ configmap.Wa
 		enqueueAfter: rq.record,
 		claims: &secretClaims{
 			kcerts:       ls.GetKnativeCertificateIndexer(),
-			certificates: ls.GetCertificateIndexer(),
+			certificates: certificates,
 			classFilter:  pkgreconciler.AnnotationFilterFunc(networking.CertificateClassAnnotationKey, testClass, false),
 		},
 	}

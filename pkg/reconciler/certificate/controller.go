@@ -129,6 +129,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	r := &Reconciler{
 		certManagerClient:   cmclient.Get(ctx),
 		certificateLister:   certInformer.Lister(),
+		certificates:        certInformer.Informer().GetIndexer(),
 		issuerLister:        issuerInformer.Lister(),
 		clusterIssuerLister: clusterIssuerInformer.Lister(),
 		owned:               owned,

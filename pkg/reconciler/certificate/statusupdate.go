@@ -67,13 +67,24 @@ func skipGeneratedStatusUpdates(opts controller.Options) controller.Options {
 
 // ReconcileKind implements kcertreconciler.Interface.
 func (w *statusWriter) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certificate) pkgreconciler.Event {
+	r := w.reconciler
+	if r.steadyAsBefore(ctx, kcert) {
+		return nil
+	}
 	original := w.base(kcert)
 	pkgreconciler.PreProcessReconcile(ctx, kcert)
-	event := w.reconciler.ReconcileKind(ctx, kcert)
+	event, steady := r.reconcileKind(ctx, kcert)
 	pkgreconciler.PostProcessReconcile(ctx, kcert, original)
 	if equality.Semantic.DeepEqual(original.Status, kcert.Status) {
+		if steady != nil && event == nil {
+			steady.kcertVersion = kcert.ResourceVersion
+			r.steady.remember(kcert.UID, *steady)
+		} else {
+			r.steady.forget(kcert.UID)
+		}
 		return event
 	}
+	r.steady.forget(kcert.UID)
 	err := w.updateStatus(ctx, original, kcert)
 	switch {
 	case err == nil:
