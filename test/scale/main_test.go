@@ -17,6 +17,7 @@ limitations under the License.
 package main
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -217,5 +218,29 @@ func TestCountingProxyCountsRefusals(t *testing.T) {
 	}
 	if diff := cmp.Diff(counts{{"create 409", "certificates"}: 2}, p.refusedSnapshot()); diff != "" {
 		t.Errorf("refused (-want +got):\n%s", diff)
+	}
+}
+
+func TestWriteBudget(t *testing.T) {
+	tests := []struct {
+		name            string
+		n               int
+		writes, refused int
+		wantErr         bool
+	}{
+		{"4.0 writes per KCert and one refused write at N=50 are in budget", 50, 200, 1, false},
+		{"one write over 4.0 per KCert", 50, 201, 0, true},
+		{"two refused writes at N=50", 50, 150, 2, true},
+		{"5 refused writes per 1,000", 1000, 3000, 5, false},
+		{"6 refused writes per 1,000", 1000, 3000, 6, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &harness{o: options{n: tc.n, maxWritesPerKCert: 4, maxRefusedPer1000: 5}, r: &results{}}
+			err := h.writeBudget(tc.writes, tc.refused)
+			if (err != nil) != tc.wantErr || (err != nil && !errors.Is(err, errWrites)) {
+				t.Errorf("writeBudget(%d, %d) = %v, want error: %t", tc.writes, tc.refused, err, tc.wantErr)
+			}
+		})
 	}
 }
