@@ -207,6 +207,9 @@ func run(o options, r *results) error {
 			}
 		}
 	}
+	if err := h.metricSeries(ctx); err != nil {
+		return err
+	}
 	if ps, err := readProc(h.ctrl.pid()); err == nil {
 		r.set("final_rss_mb", mb(ps.RSS))
 		r.set("final_peak_rss_mb", mb(ps.PeakRSS))

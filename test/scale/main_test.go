@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -242,5 +243,28 @@ func TestWriteBudget(t *testing.T) {
 				t.Errorf("writeBudget(%d, %d) = %v, want error: %t", tc.writes, tc.refused, err, tc.wantErr)
 			}
 		})
+	}
+}
+
+func TestCountSeries(t *testing.T) {
+	text := `# HELP net_certmanager_certificates KCerts by readiness
+# TYPE net_certmanager_certificates gauge
+net_certmanager_certificates{ready="True",reason=""} 1000
+net_certmanager_certificates{ready="Unknown",reason="Issuing"} 3
+net_certmanager_certificate_issuance_duration_seconds_bucket{type="external-domain",le="1"} 5
+net_certmanager_certificate_issuance_duration_seconds_count{type="external-domain"} 5
+go_goroutines 40
+`
+	got, err := countSeries(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{
+		"net_certmanager_certificates":                                 2,
+		"net_certmanager_certificate_issuance_duration_seconds_bucket": 1,
+		"net_certmanager_certificate_issuance_duration_seconds_count":  1,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("series (-want +got):\n%s", diff)
 	}
 }
