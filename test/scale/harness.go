@@ -148,6 +148,9 @@ func run(o options, r *results) error {
 	if err := h.disableLogSampling(ctx); err != nil {
 		return err
 	}
+	if err := h.exportPrometheus(ctx); err != nil {
+		return err
+	}
 	if err := h.startController(); err != nil {
 		return err
 	}
@@ -264,6 +267,21 @@ func (h *harness) disableLogSampling(ctx context.Context) error {
 		return err
 	}
 	cm.Data["zap-logger-config"] = string(b)
+	_, err = h.kube.CoreV1().ConfigMaps(localenv.SystemNamespace).Update(ctx, cm, metav1.UpdateOptions{})
+	return err
+}
+
+// exportPrometheus turns on the Prometheus endpoint in config-observability,
+// whose series the harness counts at the end.
+func (h *harness) exportPrometheus(ctx context.Context) error {
+	cm, err := h.kube.CoreV1().ConfigMaps(localenv.SystemNamespace).Get(ctx, "config-observability", metav1.GetOptions{})
+	if err != nil {
+		return err
+	}
+	if cm.Data == nil {
+		cm.Data = map[string]string{}
+	}
+	cm.Data["metrics-protocol"] = "prometheus"
 	_, err = h.kube.CoreV1().ConfigMaps(localenv.SystemNamespace).Update(ctx, cm, metav1.UpdateOptions{})
 	return err
 }
