@@ -54,3 +54,16 @@ func String(ref cmmeta.IssuerReference) string {
 	}
 	return kind + "/" + ref.Name
 }
+
+// Selects says whether ref, used for a certificate in certNamespace, names
+// the cert-manager issuer given by its namespace (empty for a
+// ClusterIssuer) and name.
+func Selects(ref cmmeta.IssuerReference, certNamespace, issuerNamespace, issuerName string) bool {
+	if IsExternal(ref) || ref.Name != issuerName {
+		return false
+	}
+	if issuerNamespace == "" {
+		return IsClusterIssuer(ref)
+	}
+	return Kind(ref) == cmv1.IssuerKind && certNamespace == issuerNamespace
+}

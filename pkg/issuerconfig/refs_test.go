@@ -76,3 +76,27 @@ func TestIssuerReference(t *testing.T) {
 		})
 	}
 }
+
+func TestSelects(t *testing.T) {
+	tests := []struct {
+		name                       string
+		ref                        cmmeta.IssuerReference
+		certNS, issuerNS, issuerNm string
+		want                       bool
+	}{
+		{"a ClusterIssuer by name", cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "ca"}, "a", "", "ca", true},
+		{"another ClusterIssuer", cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "ca"}, "a", "", "other", false},
+		{"an Issuer of the ClusterIssuer's name", cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "ca"}, "a", "a", "ca", false},
+		{"a kind-less reference is an Issuer in the certificate's namespace", cmmeta.IssuerReference{Name: "ca"}, "a", "a", "ca", true},
+		{"an Issuer in another namespace", cmmeta.IssuerReference{Kind: "Issuer", Name: "ca"}, "a", "b", "ca", false},
+		{"a ClusterIssuer of the Issuer's name", cmmeta.IssuerReference{Kind: "Issuer", Name: "ca"}, "a", "", "ca", false},
+		{"an external issuer is never cert-manager's", cmmeta.IssuerReference{Group: "example.com", Kind: "ClusterIssuer", Name: "ca"}, "a", "", "ca", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Selects(tc.ref, tc.certNS, tc.issuerNS, tc.issuerNm); got != tc.want {
+				t.Errorf("Selects = %t, want %t", got, tc.want)
+			}
+		})
+	}
+}

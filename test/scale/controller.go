@@ -33,6 +33,8 @@ type controllerProc struct {
 	proc *childproc.Process
 	log  string
 	tail *logTail
+	// metricsPort serves its Prometheus metrics.
+	metricsPort int
 }
 
 func (c *controllerProc) pid() int { return c.proc.Pid() }
@@ -42,23 +44,38 @@ func (c *controllerProc) exited() bool { return c.proc.Exited() }
 // startController runs the controller binary through the counting proxy,
 // with its log in the environment's log directory.
 func (h *harness) startController() error {
+	c, err := h.launchController("net-certmanager-controller-bench")
+	if err == nil {
+		h.ctrl = c
+	}
+	return err
+}
+
+// launchController runs one controller process, a replica of the given
+// pod name, on free ports: several can run at once, next to other local
+// environments.
+func (h *harness) launchController(podName string) (*controllerProc, error) {
 	h.starts++
 	logPath := filepath.Join(h.env.LogDir, fmt.Sprintf("controller-%d.log", h.starts))
 	out, err := os.Create(logPath)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	port, err := childproc.FreePort()
-	if err != nil {
-		_ = out.Close()
-		return err
+	var ports [3]int
+	for i := range ports {
+		if ports[i], err = childproc.FreePort(); err != nil {
+			_ = out.Close()
+			return nil, err
+		}
 	}
 	cmd := exec.Command(h.o.controller)
 	cmd.Env = append(os.Environ(),
 		"SYSTEM_NAMESPACE="+localenv.SystemNamespace,
 		"KUBECONFIG="+h.kubeconfig,
-		"POD_NAME=net-certmanager-controller-bench",
-		"PROFILING_PORT="+strconv.Itoa(port),
+		"POD_NAME="+podName,
+		"PROFILING_PORT="+strconv.Itoa(ports[0]),
+		"PROBES_PORT="+strconv.Itoa(ports[1]),
+		"METRICS_PROMETHEUS_PORT="+strconv.Itoa(ports[2]),
 		"KUBE_API_QPS="+strconv.FormatFloat(h.o.qps, 'f', -1, 64),
 		"KUBE_API_BURST="+strconv.Itoa(h.o.burst),
 	)
@@ -69,11 +86,10 @@ func (h *harness) startController() error {
 	p, err := h.launcher.Start(cmd)
 	if err != nil {
 		_ = out.Close()
-		return err
+		return nil, err
 	}
 	go func() { <-p.Done(); _ = out.Close() }()
-	h.ctrl = &controllerProc{proc: p, log: logPath, tail: newLogTail(logPath)}
-	return nil
+	return &controllerProc{proc: p, log: logPath, tail: newLogTail(logPath), metricsPort: ports[2]}, nil
 }
 
 // stopController stops the running controller: SIGTERM, SIGKILL after 20 s.

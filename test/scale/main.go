@@ -44,6 +44,11 @@ type options struct {
 	timeout    time.Duration
 	skipRaw    bool
 	skipRoll   bool
+	// The burst's write budget (gates).
+	maxWritesPerKCert float64
+	maxRefusedPer1000 float64
+	// replicas whose metrics series are counted at the end.
+	replicas int
 }
 
 func main() {
@@ -61,6 +66,9 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 0, "bound of each waiting phase (default 5m + 0.4s per KCert)")
 	flag.BoolVar(&o.skipRaw, "skip-raw", false, "skip the raw create rate")
 	flag.BoolVar(&o.skipRoll, "skip-rollout", false, "skip the issuer-change rollout")
+	flag.IntVar(&o.replicas, "replicas", 1, "controller replicas whose Prometheus series are counted at the end")
+	flag.Float64Var(&o.maxWritesPerKCert, "max-writes-per-kcert", 4.0, "gate: writes (leases aside, refused ones included) per KCert in the burst")
+	flag.Float64Var(&o.maxRefusedPer1000, "max-refused-per-1000", 5, "gate: refused writes per 1,000 KCerts in the burst (at least 1 allowed)")
 	flag.Parse()
 	if o.controller == "" || o.n <= 0 || o.qps <= 0 || o.burst <= 0 || o.workers < 0 {
 		fmt.Fprintln(os.Stderr, "bench-scale: -controller is required; -n, -qps and -burst must be positive, -workers not negative")

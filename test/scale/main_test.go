@@ -17,12 +17,14 @@ limitations under the License.
 package main
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -217,5 +219,52 @@ func TestCountingProxyCountsRefusals(t *testing.T) {
 	}
 	if diff := cmp.Diff(counts{{"create 409", "certificates"}: 2}, p.refusedSnapshot()); diff != "" {
 		t.Errorf("refused (-want +got):\n%s", diff)
+	}
+}
+
+func TestWriteBudget(t *testing.T) {
+	tests := []struct {
+		name            string
+		n               int
+		writes, refused int
+		wantErr         bool
+	}{
+		{"4.0 writes per KCert and one refused write at N=50 are in budget", 50, 200, 1, false},
+		{"one write over 4.0 per KCert", 50, 201, 0, true},
+		{"two refused writes at N=50", 50, 150, 2, true},
+		{"5 refused writes per 1,000", 1000, 3000, 5, false},
+		{"6 refused writes per 1,000", 1000, 3000, 6, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &harness{o: options{n: tc.n, maxWritesPerKCert: 4, maxRefusedPer1000: 5}, r: &results{}}
+			err := h.writeBudget(tc.writes, tc.refused)
+			if (err != nil) != tc.wantErr || (err != nil && !errors.Is(err, errWrites)) {
+				t.Errorf("writeBudget(%d, %d) = %v, want error: %t", tc.writes, tc.refused, err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestCountSeries(t *testing.T) {
+	text := `# HELP net_certmanager_certificates KCerts by readiness
+# TYPE net_certmanager_certificates gauge
+net_certmanager_certificates{ready="True",reason=""} 1000
+net_certmanager_certificates{ready="Unknown",reason="Issuing"} 3
+net_certmanager_certificate_issuance_duration_seconds_bucket{type="external-domain",le="1"} 5
+net_certmanager_certificate_issuance_duration_seconds_count{type="external-domain"} 5
+go_goroutines 40
+`
+	got, err := countSeries(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{
+		"net_certmanager_certificates":                                 2,
+		"net_certmanager_certificate_issuance_duration_seconds_bucket": 1,
+		"net_certmanager_certificate_issuance_duration_seconds_count":  1,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("series (-want +got):\n%s", diff)
 	}
 }

@@ -64,12 +64,21 @@ func (h *harness) startWatches(ctx context.Context) {
 	nf := netinformers.NewSharedInformerFactory(h.net, 0)
 	onKCert := func(obj any) {
 		c, ok := obj.(*v1alpha1.Certificate)
-		if !ok || !c.Status.GetCondition(v1alpha1.CertificateConditionReady).IsTrue() {
+		if !ok {
 			return
+		}
+		st := kcertState{ready: c.Status.GetCondition(v1alpha1.CertificateConditionReady).IsTrue(),
+			renewing: c.Status.GetCondition("Renewing") != nil}
+		if c.Status.NotAfter != nil {
+			st.notAfter = c.Status.NotAfter.Time
 		}
 		now := time.Now()
 		h.mu.Lock()
 		defer h.mu.Unlock()
+		h.kcertNow[key(c)] = st
+		if !st.ready {
+			return
+		}
 		if _, ok := h.kcertReady[key(c)]; !ok {
 			h.kcertReady[key(c)] = now
 		}

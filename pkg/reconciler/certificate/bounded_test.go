@@ -63,7 +63,8 @@ func TestMessagesAreBounded(t *testing.T) {
 		name: "cert-manager's failure message",
 		cfg:  testConfig(),
 		objs: append(clusterIssuers(), cmCert(kcert(), externalIssuer,
-			cmCondition(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "Failed", huge))),
+			cmCondition(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "DoesNotExist", "no certificate"),
+			cmCondition(cmv1.CertificateConditionIssuing, cmmeta.ConditionFalse, "Failed", huge))),
 	}, {
 		name: "cert-manager's renewal message",
 		cfg:  testConfig(),

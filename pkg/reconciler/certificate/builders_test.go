@@ -252,6 +252,15 @@ func cmRenewalTime(t time.Time) certOption {
 
 // certificateRequest is approved and waits for its ACME order, as
 // cert-manager leaves one during an HTTP-01 or DNS-01 issuance.
+// approvedRequest is a CertificateRequest, created at created, that its
+// issuer has not picked up yet.
+func approvedRequest(owner *cmv1.Certificate, created time.Time) *cmv1.CertificateRequest {
+	cr := certificateRequest(owner, owner.Name+"-1")
+	cr.CreationTimestamp = metav1.NewTime(created)
+	cr.Status.Conditions = []cmv1.CertificateRequestCondition{{Type: cmv1.CertificateRequestConditionApproved, Status: cmmeta.ConditionTrue}}
+	return cr
+}
+
 func certificateRequest(owner *cmv1.Certificate, name string) *cmv1.CertificateRequest {
 	return &cmv1.CertificateRequest{ObjectMeta: metav1.ObjectMeta{
 		Name: name, Namespace: testNS, UID: types.UID(name + "-uid"),

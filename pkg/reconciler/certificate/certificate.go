@@ -30,6 +30,7 @@ import (
 	apierrs "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/clock"
 
 	"knative.dev/networking/pkg/apis/networking"
@@ -65,8 +66,10 @@ const RenewingCondition apis.ConditionType = "Renewing"
 // Reconciler turns a KCert into a cert-manager Certificate and reports the
 // Certificate's state back.
 type Reconciler struct {
-	certManagerClient   cmclientset.Interface
-	certificateLister   cmlisters.CertificateLister
+	certManagerClient cmclientset.Interface
+	certificateLister cmlisters.CertificateLister
+	// certificates is the cache behind certificateLister.
+	certificates        cache.Indexer
 	issuerLister        cmlisters.IssuerLister
 	clusterIssuerLister cmlisters.ClusterIssuerLister
 	owned               resources.OwnedObjects
@@ -85,6 +88,8 @@ type Reconciler struct {
 	claims *secretClaims
 	// specUpdates remembers why this replica last changed a Certificate's spec.
 	specUpdates specUpdates
+	// steady remembers what the reconcile of each steady Ready KCert read.
+	steady steadyKCerts
 }
 
 var _ kcertreconciler.Interface = (*Reconciler)(nil)
@@ -95,6 +100,7 @@ func (c *Reconciler) forget(obj interface{}) {
 	if kcert, ok := unwrap[*v1alpha1.Certificate](obj); ok {
 		c.warned.forget(kcert.UID)
 		c.specUpdates.forget(kcert.UID)
+		c.steady.forget(kcert.UID)
 	}
 }
 
@@ -102,20 +108,27 @@ func (c *Reconciler) forget(obj interface{}) {
 // each transition to Ready=False; a failure already reported is not
 // reported again on every resync.
 func (c *Reconciler) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certificate) pkgreconciler.Event {
+	event, _ := c.reconcileKind(ctx, kcert)
+	return event
+}
+
+// reconcileKind is ReconcileKind, and says what it read if the KCert was
+// found Ready with nothing to do (steady.go).
+func (c *Reconciler) reconcileKind(ctx context.Context, kcert *v1alpha1.Certificate) (pkgreconciler.Event, *steadyInputs) {
 	before := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady).DeepCopy()
-	event := c.reconcile(ctx, kcert)
+	event, steady := c.reconcile(ctx, kcert)
 	after := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady)
 	c.report(ctx, kcert, before, after, event)
 	switch c.warned.observe(kcert.UID, before, after) {
 	case notFailing:
-		return event
+		return event, steady
 	case sameFailure:
 		// Unchanged failure: the event was sent when it happened, and
 		// retrying cannot help, so this is neither an event nor an error.
 		if controller.IsPermanentError(event) {
-			return nil
+			return nil, nil
 		}
-		return event
+		return event, nil
 	}
 	// A new failure. One returned as an event is recorded by the generated
 	// reconciler; one that cert-manager reported is recorded here.
@@ -123,37 +136,38 @@ func (c *Reconciler) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certific
 	if !pkgreconciler.EventAs(event, &reconcilerEvent) {
 		controller.GetEventRecorder(ctx).Event(kcert, corev1.EventTypeWarning, after.Reason, after.Message)
 	}
-	return event
+	return event, nil
 }
 
-func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate) pkgreconciler.Event {
+func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate) (pkgreconciler.Event, *steadyInputs) {
+	claimsEpoch := c.claims.epochNow()
 	cfg := config.FromContext(ctx)
 	if cfg == nil || cfg.CertManager == nil {
 		why := "no valid config-certmanager has been loaded"
 		if cfg != nil && cfg.LoadError != nil {
 			why = cfg.LoadError.Error()
 		}
-		return c.fail(kcert, ReasonInvalidConfig, why)
+		return c.fail(kcert, ReasonInvalidConfig, why), nil
 	}
 	if err := resources.ValidateSpec(kcert); err != nil {
-		return c.fail(kcert, ReasonInvalidSpec, err.Error())
+		return c.fail(kcert, ReasonInvalidSpec, err.Error()), nil
 	}
 	issuer, key, err := cfg.CertManager.IssuerFor(kcert.Labels[networking.CertificateTypeLabelKey])
 	if err != nil {
-		return c.fail(kcert, ReasonUnknownCertificateType, err.Error())
+		return c.fail(kcert, ReasonUnknownCertificateType, err.Error()), nil
 	}
 	desired, err := resources.MakeCertificate(kcert, issuer)
 	if err != nil {
 		var tooLong *resources.CommonNameTooLongError
 		if errors.As(err, &tooLong) {
-			return c.fail(kcert, ReasonCommonNameTooLong, err.Error())
+			return c.fail(kcert, ReasonCommonNameTooLong, err.Error()), nil
 		}
-		return c.fail(kcert, ReasonInvalidSpec, err.Error())
+		return c.fail(kcert, ReasonInvalidSpec, err.Error()), nil
 	}
 	// Checked on every reconcile, not only before a create: a KCert may
 	// come to name a Secret that another already writes.
 	if err := c.claims.conflict(kcert); err != nil {
-		return c.fail(kcert, ReasonSecretNameConflict, err.Error())
+		return c.fail(kcert, ReasonSecretNameConflict, err.Error()), nil
 	}
 
 	cert, changes, err := c.reconcileCertificate(ctx, kcert, desired)
@@ -161,9 +175,9 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 	if errors.As(err, &notOwned) {
 		kcert.Status.HTTP01Challenges = nil
 		kcert.Status.MarkResourceNotOwned(notOwned.kind, notOwned.name)
-		return controller.NewPermanentError(pkgreconciler.NewEvent(corev1.EventTypeWarning, ReasonNotOwned, "%s", err.Error()))
+		return controller.NewPermanentError(pkgreconciler.NewEvent(corev1.EventTypeWarning, ReasonNotOwned, "%s", err.Error())), nil
 	} else if err != nil {
-		return err
+		return err, nil
 	}
 
 	c.specUpdates.record(kcert.UID, cert, changes)
@@ -172,7 +186,7 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 	if st.Ready.Status != corev1.ConditionTrue {
 		exists, err := c.issuerExists(kcert.Namespace, issuer)
 		if err != nil {
-			return fmt.Errorf("failed to look up issuer %s: %w", issuerconfig.String(issuer), err)
+			return fmt.Errorf("failed to look up issuer %s: %w", issuerconfig.String(issuer), err), nil
 		}
 		switch {
 		// cert-manager only waits for a missing issuer; say which one and why it was chosen.
@@ -203,21 +217,62 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 	}
 	logging.FromContext(ctx).Debugw("Reconciled", "ready", st.Ready.Status, "reason", st.Ready.Reason,
 		"renewing", st.IsRenewing(), "challenges", len(kcert.Status.HTTP01Challenges))
-	return nil
+	if !st.IsReady() || st.IsRenewing() || changes.Any() {
+		return nil, nil
+	}
+	until := st.NotAfter
+	if st.RenewalTime != nil {
+		until = st.RenewalTime
+	}
+	if until == nil {
+		return nil, nil
+	}
+	return nil, &steadyInputs{certificateKey: cert.Namespace + "/" + cert.Name, certificateVersion: cert.ResourceVersion, config: cfg.CertManager, claims: claimsEpoch, until: until.Time}
 }
 
-// explainWait names the step of cert-manager's chain the issuance waits
-// at, in cert-manager's words, read from the caches only. A verdict that
-// changes by time alone is looked at again when it does.
+// steadyAsBefore says whether kcert is Ready and its reconcile would read
+// the same as its last steady one (steady.go), so it can be skipped.
+func (c *Reconciler) steadyAsBefore(ctx context.Context, kcert *v1alpha1.Certificate) bool {
+	in, ok := c.steady.lookup(kcert.UID)
+	cfg := config.FromContext(ctx)
+	if !ok || cfg == nil || cfg.LoadError != nil || c.certificates == nil {
+		return false
+	}
+	obj, exists, err := c.certificates.GetByKey(in.certificateKey)
+	cert, isCert := obj.(*cmv1.Certificate)
+	if err != nil || !exists || !isCert || !in.holds(kcert, cert.ResourceVersion, cfg.CertManager, c.claims.epochNow(), c.clock.Now()) {
+		return false
+	}
+	if c.stats != nil {
+		c.stats.ReportOutcome(ctx, OutcomeReady)
+	}
+	return true
+}
+
+// explainWait says what a KCert that is not Ready waits for: the step of
+// cert-manager's chain, read from the caches only, when it is worth a
+// status write (resources.Waiting). A verdict that changes by time alone
+// is looked at again when it does.
 func (c *Reconciler) explainWait(kcert *v1alpha1.Certificate, cert *cmv1.Certificate, st *resources.Status, now time.Time) {
-	step, ok := resources.StuckStep(cert, c.owned, now)
-	if !ok {
-		return
+	var step *resources.Stuck
+	if s, ok := resources.StuckStep(cert, c.owned, now); ok {
+		step = &s
 	}
-	st.Ready.Message = fmt.Sprintf("%s; waiting at %s: %s", st.Ready.Message, step.Reason, step.Message)
-	if step.RecheckAfter > 0 {
-		c.enqueueAfter(kcert, step.RecheckAfter)
+	var recheck time.Duration
+	st.Ready, recheck = resources.Waiting(st.Ready, step, cert, issuingFor(kcert, now))
+	if recheck > 0 {
+		c.enqueueAfter(kcert, recheck)
 	}
+}
+
+// issuingFor is how long the KCert has said resources.ReasonIssuing.
+func issuingFor(kcert *v1alpha1.Certificate, now time.Time) time.Duration {
+	ready := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady)
+	if ready == nil || ready.Status != corev1.ConditionUnknown || ready.Reason != resources.ReasonIssuing ||
+		ready.LastTransitionTime.Inner.IsZero() {
+		return 0
+	}
+	return max(now.Sub(ready.LastTransitionTime.Inner.Time), 0)
 }
 
 // reconcileCertificate creates or updates the cert-manager Certificate, and

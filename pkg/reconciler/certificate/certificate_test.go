@@ -31,6 +31,7 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	cmclientset "github.com/cert-manager/cert-manager/pkg/client/clientset/versioned"
+	cmlisters "github.com/cert-manager/cert-manager/pkg/client/listers/certmanager/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrs "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -113,9 +114,11 @@ func newTestReconciler(ctx context.Context, ls *rtesting.Listers, _ configmap.Wa
 	if !ok {
 		rq = &requeues{}
 	}
+	certificates := ls.GetCertificateIndexer()
 	r := &Reconciler{
 		certManagerClient:   fakecmclient.Get(ctx),
-		certificateLister:   ls.GetCertificateLister(),
+		certificateLister:   cmlisters.NewCertificateLister(certificates),
+		certificates:        certificates,
 		issuerLister:        ls.GetIssuerLister(),
 		clusterIssuerLister: ls.GetClusterIssuerLister(),
 		owned: &ownedIndex{
@@ -128,7 +131,7 @@ func newTestReconciler(ctx context.Context, ls *rtesting.Listers, _ configmap.Wa
 		enqueueAfter: rq.record,
 		claims: &secretClaims{
 			kcerts:       ls.GetKnativeCertificateIndexer(),
-			certificates: ls.GetCertificateIndexer(),
+			certificates: certificates,
 			classFilter:  pkgreconciler.AnnotationFilterFunc(networking.CertificateClassAnnotationKey, testClass, false),
 		},
 	}
@@ -138,7 +141,7 @@ func newTestReconciler(ctx context.Context, ls *rtesting.Listers, _ configmap.Wa
 	if inner, ok := ctx.Value(innerKey{}).(**Reconciler); ok {
 		*inner = r
 	}
-	writer := &statusWriter{reconciler: r, client: fakenetworkingclient.Get(ctx)}
+	writer := &statusWriter{reconciler: r, client: fakenetworkingclient.Get(ctx), lister: ls.GetKnativeCertificateLister()}
 	return kcertreconciler.NewReconciler(ctx, logging.FromContext(ctx), fakenetworkingclient.Get(ctx),
 		ls.GetKnativeCertificateLister(), controller.GetEventRecorder(ctx), writer, testClass,
 		skipGeneratedStatusUpdates(controller.Options{ConfigStore: staticStore{cfg}}))
@@ -146,10 +149,11 @@ func newTestReconciler(ctx context.Context, ls *rtesting.Listers, _ configmap.Wa
 
 var testKey = testNS + "/" + testName
 
-// awaiting is the status of a KCert whose Certificate cert-manager has not looked at.
-func awaiting(generation int64) kcertOption {
-	return unknown("AwaitingCertManager", fmt.Sprintf(
-		"Waiting for cert-manager to evaluate Certificate %s/%s (generation %d)", testNS, testName, generation))
+// inProgress is the status of a KCert whose issuance goes through the
+// routine steps (resources.ReasonIssuing).
+func inProgress(generation int64) kcertOption {
+	return unknown(resources.ReasonIssuing, fmt.Sprintf(
+		"cert-manager is issuing Certificate %s/%s (generation %d); a step that holds it up is named here", testNS, testName, generation))
 }
 
 func statusUpdate(kc *v1alpha1.Certificate) clientgotesting.UpdateActionImpl {
@@ -191,7 +195,7 @@ func TestReconcile(t *testing.T) {
 		Objects:     []runtime.Object{kcert()},
 		WantCreates: []runtime.Object{cmCert(kcert(), externalIssuer, noUID)},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(awaiting(0))),
+			statusUpdate(kcert(inProgress(0))),
 		},
 		WantEvents: []string{
 			event(corev1.EventTypeNormal, "Created", "Created cert-manager Certificate %s/%s", testNS, testName),
@@ -351,7 +355,7 @@ func TestReconcile(t *testing.T) {
 		// Certificate's add event: the cache does not show our create yet.
 		Name:         "create: the cache lags behind our own create; the live Certificate is used, no warning",
 		Key:          testKey,
-		Objects:      []runtime.Object{kcert(awaiting(0))},
+		Objects:      []runtime.Object{kcert(inProgress(0))},
 		WithReactors: createdMeanwhile(cmCert(kcert(), externalIssuer, cmReady)),
 		WantCreates:  []runtime.Object{cmCert(kcert(), externalIssuer, noUID)},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
@@ -375,7 +379,7 @@ func TestReconcile(t *testing.T) {
 	}, {
 		Name:         "create: AlreadyExists and then the Certificate cannot be read: error and retry",
 		Key:          testKey,
-		Objects:      []runtime.Object{kcert(awaiting(0))},
+		Objects:      []runtime.Object{kcert(inProgress(0))},
 		WithReactors: append(createdMeanwhile(nil), ktesting.InduceFailure("get", "certificates")),
 		WantCreates:  []runtime.Object{cmCert(kcert(), externalIssuer, noUID)},
 		WantErr:      true,
@@ -407,7 +411,26 @@ func TestReconcile(t *testing.T) {
 			cmCert(kcert(), externalIssuer),
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(awaiting(0))),
+			statusUpdate(kcert(inProgress(0))),
+		},
+	}, {
+		Name: "status: in progress, and a routine step costs no status write",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(inProgress(0), readySince(now.Add(-time.Second))),
+			cmCert(kcert(), externalIssuer, issuingInProgress),
+			approvedRequest(cmCert(kcert(), externalIssuer), now.Add(-10*time.Second)),
+		},
+	}, {
+		Name: "status: cert-manager has not evaluated the Certificate for PickUpWait: said, with the question",
+		Key:  testKey,
+		Objects: []runtime.Object{
+			kcert(inProgress(0), readySince(now.Add(-resources.PickUpWait))),
+			cmCert(kcert(), externalIssuer),
+		},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
+			statusUpdate(kcert(unknown(resources.ReasonAwaitingCertManager, fmt.Sprintf("Waiting for cert-manager to evaluate "+
+				"Certificate %s/%s (generation 0): nothing for more than 2m0s; is cert-manager's controller running?", testNS, testName)))),
 		},
 	}, {
 		Name: "status: DoesNotExist while issuing is in progress, not Failed",
@@ -419,7 +442,7 @@ func TestReconcile(t *testing.T) {
 				cmCondition(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "DoesNotExist", "Issuing certificate as Secret does not exist")),
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"))),
+			statusUpdate(kcert(inProgress(0))),
 		},
 	}, {
 		Name: "status: issuance failed is Failed, naming the config key",
@@ -459,7 +482,7 @@ func TestReconcile(t *testing.T) {
 		Key:  testKey,
 		Ctx:  context.WithValue(context.Background(), requeuesKey{}, renewalRequeues),
 		Objects: []runtime.Object{
-			kcert(awaiting(0)),
+			kcert(inProgress(0)),
 			cmCert(kcert(), externalIssuer, cmReady),
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
@@ -484,7 +507,7 @@ func TestReconcile(t *testing.T) {
 			cmCert(kcert(), externalIssuer, cmReady, cmGeneration(2)),
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(withNotAfter, awaiting(2))),
+			statusUpdate(kcert(withNotAfter, inProgress(2))),
 		},
 	}, {
 		Name: "renewal: Issuing=True on a Ready certificate sets Renewing and keeps Ready",
@@ -534,7 +557,7 @@ func TestReconcile(t *testing.T) {
 		Objects:     []runtime.Object{kcert(withType(string(netcfg.CertificateClusterLocalDomain)))},
 		WantCreates: []runtime.Object{cmCert(kcert(withType(string(netcfg.CertificateClusterLocalDomain))), localIssuer, noUID)},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(withType(string(netcfg.CertificateClusterLocalDomain)), awaiting(0))),
+			statusUpdate(kcert(withType(string(netcfg.CertificateClusterLocalDomain)), inProgress(0))),
 		},
 		WantEvents: []string{createdEvent},
 	}, {
@@ -543,7 +566,7 @@ func TestReconcile(t *testing.T) {
 		Objects:     []runtime.Object{kcert(withType(string(netcfg.CertificateSystemInternal)))},
 		WantCreates: []runtime.Object{cmCert(kcert(withType(string(netcfg.CertificateSystemInternal))), internalIssuer, noUID)},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(withType(string(netcfg.CertificateSystemInternal)), awaiting(0))),
+			statusUpdate(kcert(withType(string(netcfg.CertificateSystemInternal)), inProgress(0))),
 		},
 		WantEvents: []string{createdEvent},
 	}, {
@@ -552,7 +575,7 @@ func TestReconcile(t *testing.T) {
 		Objects:     []runtime.Object{kcert(withType(string(netcfg.CertificateExternalDomain)))},
 		WantCreates: []runtime.Object{cmCert(kcert(withType(string(netcfg.CertificateExternalDomain))), externalIssuer, noUID)},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(withType(string(netcfg.CertificateExternalDomain)), awaiting(0))),
+			statusUpdate(kcert(withType(string(netcfg.CertificateExternalDomain)), inProgress(0))),
 		},
 		WantEvents: []string{createdEvent},
 	}, {
@@ -574,7 +597,7 @@ func TestReconcile(t *testing.T) {
 			}
 		})},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(withDNSNames(longHost), awaiting(0))),
+			statusUpdate(kcert(withDNSNames(longHost), inProgress(0))),
 		},
 		WantEvents: []string{createdEvent},
 	}, {
@@ -609,7 +632,7 @@ func TestReconcile(t *testing.T) {
 		Name: "HTTP01: challenges through an ACME ClusterIssuer are published",
 		Key:  testKey,
 		Objects: append([]runtime.Object{
-			kcert(awaiting(0)),
+			kcert(inProgress(0)),
 			cmCert(kcert(), externalIssuer, issuingInProgress),
 		}, acmeChain(cmCert(kcert(), externalIssuer), acmev1.ACMEChallengeTypeHTTP01)...),
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
@@ -620,7 +643,7 @@ func TestReconcile(t *testing.T) {
 		Name: "stuck step: a Challenge's words reach the Ready message without the ephemeral port",
 		Key:  testKey,
 		Objects: append([]runtime.Object{
-			kcert(awaiting(0)),
+			kcert(inProgress(0)),
 			cmCert(kcert(), externalIssuer, issuingInProgress),
 		}, challengeSays(acmeChain(cmCert(kcert(), externalIssuer), acmev1.ACMEChallengeTypeHTTP01), selfCheckReset(54321))...),
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
@@ -650,7 +673,7 @@ func TestReconcile(t *testing.T) {
 		Name: "stuck step: a denied CertificateRequest says so, and by whom",
 		Key:  testKey,
 		Objects: []runtime.Object{
-			kcert(awaiting(0)),
+			kcert(inProgress(0)),
 			cmCert(kcert(), externalIssuer, issuingInProgress),
 			deniedRequest(cmCert(kcert(), externalIssuer)),
 		},
@@ -665,7 +688,7 @@ func TestReconcile(t *testing.T) {
 			IssuerRef: acmeNSIssuer, ClusterLocalIssuerRef: localIssuer, SystemInternalIssuerRef: internalIssuer,
 		}}),
 		Objects: append([]runtime.Object{
-			kcert(awaiting(0)),
+			kcert(inProgress(0)),
 			cmCert(kcert(), acmeNSIssuer, issuingInProgress),
 			&cmv1.Issuer{ObjectMeta: metav1.ObjectMeta{Name: acmeNSIssuer.Name, Namespace: testNS}},
 		}, acmeChain(cmCert(kcert(), acmeNSIssuer), acmev1.ACMEChallengeTypeHTTP01)...),
@@ -677,7 +700,7 @@ func TestReconcile(t *testing.T) {
 		Name: "HTTP01: an issuer whose first solver is DNS-01 still yields its HTTP-01 challenge",
 		Key:  testKey,
 		Objects: append(append([]runtime.Object{
-			kcert(withDNSNames(testHost, "www.example.com"), awaiting(0)),
+			kcert(withDNSNames(testHost, "www.example.com"), inProgress(0)),
 			cmCert(kcert(withDNSNames(testHost, "www.example.com")), externalIssuer, issuingInProgress),
 		}, acmeChain(cmCert(kcert(withDNSNames(testHost, "www.example.com")), externalIssuer), acmev1.ACMEChallengeTypeDNS01)...),
 			secondHTTP01Challenge()...),
@@ -690,7 +713,7 @@ func TestReconcile(t *testing.T) {
 		Name: "HTTP01: solver Services without ports or owners are skipped",
 		Key:  testKey,
 		Objects: append(malformedSolverChain(cmCert(kcert(), externalIssuer)),
-			kcert(awaiting(0)),
+			kcert(inProgress(0)),
 			cmCert(kcert(), externalIssuer, issuingInProgress)),
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
 			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"+waitingAtChallenge(testName+"-1-123-1", acmev1.ACMEChallengeTypeHTTP01, testHost)))),
@@ -714,7 +737,7 @@ func TestReconcile(t *testing.T) {
 			IssuerRef: cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "not-yet"}, ClusterLocalIssuerRef: localIssuer, SystemInternalIssuerRef: internalIssuer,
 		}}),
 		Objects: []runtime.Object{
-			kcert(awaiting(0)),
+			kcert(inProgress(0)),
 			cmCert(kcert(), cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "not-yet"}),
 			&cmv1.ClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: "other"}},
 		},
@@ -731,7 +754,7 @@ func TestReconcile(t *testing.T) {
 			IssuerRef: externalIssuer, ClusterLocalIssuerRef: cmmeta.IssuerReference{Name: "local"}, SystemInternalIssuerRef: internalIssuer,
 		}}),
 		Objects: []runtime.Object{
-			kcert(withType(string(netcfg.CertificateClusterLocalDomain)), awaiting(0)),
+			kcert(withType(string(netcfg.CertificateClusterLocalDomain)), inProgress(0)),
 			cmCert(kcert(withType(string(netcfg.CertificateClusterLocalDomain))), cmmeta.IssuerReference{Name: "local"}),
 			// Same name, other namespace: not the one.
 			&cmv1.Issuer{ObjectMeta: metav1.ObjectMeta{Name: "local", Namespace: "elsewhere"}},
@@ -749,12 +772,12 @@ func TestReconcile(t *testing.T) {
 			IssuerRef: cmmeta.IssuerReference{Kind: "PCAIssuer", Name: "pca", Group: "awspca.cert-manager.io"}, ClusterLocalIssuerRef: localIssuer, SystemInternalIssuerRef: internalIssuer,
 		}}),
 		Objects: []runtime.Object{
-			kcert(awaiting(0)),
+			kcert(),
 			cmCert(kcert(), cmmeta.IssuerReference{Kind: "PCAIssuer", Name: "pca", Group: "awspca.cert-manager.io"}, issuingInProgress),
 			&cmv1.ClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: "other"}},
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"))),
+			statusUpdate(kcert(inProgress(0))),
 		},
 	}}
 	runTable(t, table)

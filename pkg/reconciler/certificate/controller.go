@@ -129,6 +129,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	r := &Reconciler{
 		certManagerClient:   cmclient.Get(ctx),
 		certificateLister:   certInformer.Lister(),
+		certificates:        certInformer.Informer().GetIndexer(),
 		issuerLister:        issuerInformer.Lister(),
 		clusterIssuerLister: clusterIssuerInformer.Lister(),
 		owned:               owned,
@@ -137,13 +138,14 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	}
 
 	classFilter := pkgreconciler.AnnotationFilterFunc(networking.CertificateClassAnnotationKey, class, false)
-	writer := &statusWriter{reconciler: r, client: networkingclient.Get(ctx)}
+	var store *config.Store
+	writer := &statusWriter{reconciler: r, client: networkingclient.Get(ctx), lister: kcertInformer.Lister()}
 	impl := kcertreconciler.NewImpl(ctx, writer, class, func(impl *controller.Impl) controller.Options {
 		resync := func(string, interface{}) {
 			logger.Info("config-certmanager changed; resyncing every Certificate of class ", class)
 			impl.FilteredGlobalResync(classFilter, kcertInformer.Informer())
 		}
-		store := config.NewStore(logger.Named("config-store"), resync)
+		store = config.NewStore(logger.Named("config-store"), resync)
 		watchConfig(cmw, store)
 		return skipGeneratedStatusUpdates(controller.Options{ConfigStore: store})
 	})
@@ -165,6 +167,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 			// A deleted KCert is never reconciled again: forget its last warning.
 			DeleteFunc: func(obj interface{}) {
 				r.forget(obj)
+				writer.forget(obj)
 				impl.Enqueue(obj)
 			},
 		},
@@ -186,11 +189,11 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	serviceInformer.Informer().AddEventHandler(onSolverService)
 
 	// A KCert waiting for a missing issuer proceeds when it appears; one
-	// whose issuer is deleted says so. Status updates of issuers are not
-	// needed: cert-manager's own Certificate status reflects them.
-	resyncOnIssuer := func(interface{}) { impl.FilteredGlobalResync(classFilter, kcertInformer.Informer()) }
+	// whose issuer is deleted says so.
+	onIssuer := waitingOnIssuer(kcertInformer.Lister(), classFilter,
+		func() *issuerconfig.CertManagerConfig { return store.Load().CertManager }, impl.EnqueueKey)
 	for _, inf := range []cache.SharedIndexInformer{issuerInformer.Informer(), clusterIssuerInformer.Informer()} {
-		inf.AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: resyncOnIssuer, DeleteFunc: resyncOnIssuer})
+		inf.AddEventHandler(onIssuer)
 	}
 
 	return impl

@@ -45,6 +45,7 @@ import (
 
 	fakecmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client/fake"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 	rtesting "knative.dev/net-certmanager/pkg/reconciler/testing"
 )
 
@@ -135,7 +136,7 @@ func TestReconcileMetrics(t *testing.T) {
 	add(ktesting.TableRow{
 		Name: "issued: Ready, and the latency from creation",
 		Objects: []runtime.Object{
-			kcert(createdAt(created), awaiting(0)),
+			kcert(createdAt(created), inProgress(0)),
 			cmCert(kcert(), externalIssuer, cmReady),
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{statusUpdate(kcert(createdAt(created), ready))},
@@ -145,7 +146,7 @@ func TestReconcileMetrics(t *testing.T) {
 		Name: "reissued after a spec change: the latency from when Ready left True",
 		Objects: []runtime.Object{
 			kcert(createdAt(created.Add(-time.Hour)), withGeneration(2), withType("cluster-local-domain"),
-				awaiting(2), readySince(specChanged)),
+				inProgress(2), readySince(specChanged)),
 			cmCert(kcert(withGeneration(2), withType("cluster-local-domain")), localIssuer, cmReady),
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{statusUpdate(kcert(createdAt(created.Add(-time.Hour)),
@@ -169,9 +170,9 @@ func TestReconcileMetrics(t *testing.T) {
 				cmCondition(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "DoesNotExist", "Issuing certificate as Secret does not exist")),
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist"))),
+			statusUpdate(kcert(inProgress(0))),
 		},
-	}, []string{"DoesNotExist"}, nil)
+	}, []string{resources.ReasonIssuing}, nil)
 
 	add(ktesting.TableRow{
 		Name:    "CommonNameTooLong",
@@ -412,7 +413,7 @@ func TestWarningOncePerTransition(t *testing.T) {
 		}
 	}
 
-	stale := kcert(awaiting(0))
+	stale := kcert(inProgress(0))
 	for i := 0; i < 2; i++ {
 		_ = r.ReconcileKind(ctx, stale.DeepCopy())
 	}
@@ -445,7 +446,7 @@ func TestIssuanceObservedOnce(t *testing.T) {
 	stats := &fakeStats{}
 	r.stats = stats
 
-	stale := kcert(createdAt(now.Add(-time.Minute)), awaiting(0))
+	stale := kcert(createdAt(now.Add(-time.Minute)), inProgress(0))
 	for i := 0; i < 2; i++ {
 		if err := r.ReconcileKind(ctx, stale.DeepCopy()); err != nil {
 			t.Fatalf("reconcile %d of the stale copy: %v", i, err)
@@ -457,7 +458,7 @@ func TestIssuanceObservedOnce(t *testing.T) {
 
 	// The cache shows it Ready; then the spec changes.
 	_ = r.ReconcileKind(ctx, kcert(createdAt(now.Add(-time.Minute)), ready))
-	changed := kcert(createdAt(now.Add(-time.Hour)), withGeneration(2), awaiting(2), readySince(now.Add(-10*time.Second)))
+	changed := kcert(createdAt(now.Add(-time.Hour)), withGeneration(2), inProgress(2), readySince(now.Add(-10*time.Second)))
 	ls = rtesting.NewListers(append([]runtime.Object{cmCert(kcert(withGeneration(2)), externalIssuer, cmReady)}, clusterIssuers()...), OwnerUIDIndexers)
 	r.certificateLister = ls.GetCertificateLister()
 	for i := 0; i < 2; i++ {

@@ -57,7 +57,7 @@ func TestForeignSolverServiceIsNotPublished(t *testing.T) {
 	table := ktesting.TableTest{{
 		Name:    "a foreign solver Service in another namespace loses to cert-manager's",
 		Key:     testKey,
-		Objects: append([]runtime.Object{kcert(awaiting(0)), cert, foreignSolverService(chain, inOtherNamespace)}, chain...),
+		Objects: append([]runtime.Object{kcert(inProgress(0)), cert, foreignSolverService(chain, inOtherNamespace)}, chain...),
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
 			statusUpdate(kcert(issuing, withChallenges(http01(testHost, "token-1", "cm-acme-http-solver-1", 8089)))),
 		},
@@ -65,14 +65,14 @@ func TestForeignSolverServiceIsNotPublished(t *testing.T) {
 		Name: "a foreign solver Service alone is not published",
 		Key:  testKey,
 		// The chain without cert-manager's own solver Service.
-		Objects: append([]runtime.Object{kcert(awaiting(0)), cert, foreignSolverService(chain, inOtherNamespace)}, chain[:3]...),
+		Objects: append([]runtime.Object{kcert(inProgress(0)), cert, foreignSolverService(chain, inOtherNamespace)}, chain[:3]...),
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
 			statusUpdate(kcert(issuing)),
 		},
 	}, {
 		Name:    "a solver Service that only references the Challenge (controller: false) is not published",
 		Key:     testKey,
-		Objects: append([]runtime.Object{kcert(awaiting(0)), cert, foreignSolverService(chain, notController)}, chain[:3]...),
+		Objects: append([]runtime.Object{kcert(inProgress(0)), cert, foreignSolverService(chain, notController)}, chain[:3]...),
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
 			statusUpdate(kcert(issuing)),
 		},

@@ -40,6 +40,7 @@ import (
 	fakecmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client/fake"
 	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 	rtesting "knative.dev/net-certmanager/pkg/reconciler/testing"
 )
 
@@ -233,20 +234,20 @@ func TestReconcileIssuerChange(t *testing.T) {
 			certUpdate(cmCert(kcert(withDNSNames("new.default.example.com")), externalIssuer, cmReady)),
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(withDNSNames("new.default.example.com"), withNotAfter, awaiting(1))),
+			statusUpdate(kcert(withDNSNames("new.default.example.com"), withNotAfter, inProgress(1))),
 		},
 		WantEvents: []string{updatedEvent},
 	}, {
 		Name: "a KCert that was not Ready does not become Ready by an issuer change",
 		Key:  testKey,
 		Objects: []runtime.Object{
-			kcert(awaiting(0)),
+			kcert(inProgress(0)),
 			cmCert(kcert(), oldCA, cmInService),
 		},
 		WithReactors: []clientgotesting.ReactionFunc{bumpGenerationOnUpdate},
 		WantUpdates:  []clientgotesting.UpdateActionImpl{certUpdate(cmCert(kcert(), externalIssuer, cmInService))},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(withNotAfter, awaiting(1))),
+			statusUpdate(kcert(withNotAfter, inProgress(1))),
 		},
 		WantEvents: []string{updatedEvent},
 	}, {
@@ -255,7 +256,7 @@ func TestReconcileIssuerChange(t *testing.T) {
 		Name: "first issuance: Ready=True while Issuing=True is still set is not renewing",
 		Key:  testKey,
 		Objects: []runtime.Object{
-			kcert(awaiting(0)),
+			kcert(inProgress(0)),
 			cmCert(kcert(), externalIssuer, cmReady, func(c *cmv1.Certificate) { c.Status.Revision = nil },
 				cmCondition(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "DoesNotExist", "Issuing certificate as Secret does not exist")),
 		},
@@ -298,10 +299,10 @@ func TestSpecUpdatesOutliveAStaleKCert(t *testing.T) {
 		cached:    cmCert(kcert(), oldCA, cmReady),
 		wantReady: corev1.ConditionTrue, wantReasons: [2]string{"IssuerChanged", "IssuerChanged"},
 	}, {
-		name:      "the DNS names changed while a renewal went on: awaiting cert-manager",
+		name:      "the DNS names changed while a renewal went on: a first issuance in progress",
 		kc:        kcert(newNames, ready, renewing(corev1.ConditionTrue, "Renewing", "renewing")),
 		cached:    cmCert(kcert(), externalIssuer, cmReady),
-		wantReady: corev1.ConditionUnknown, wantReasons: [2]string{"AwaitingCertManager", "AwaitingCertManager"},
+		wantReady: corev1.ConditionUnknown, wantReasons: [2]string{resources.ReasonIssuing, resources.ReasonIssuing},
 	}, {
 		// cert-manager reports IncorrectIssuer first, before the request change.
 		name:   "the issuer and the DNS names changed together: IncorrectIssuer does not make the old certificate fit",
@@ -311,7 +312,7 @@ func TestSpecUpdatesOutliveAStaleKCert(t *testing.T) {
 			cmCondition(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "IncorrectIssuer", "previously issued by old-ca"),
 			cmCondition(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", "previously issued by old-ca"),
 		},
-		wantReady: corev1.ConditionUnknown, wantReasons: [2]string{"AwaitingCertManager", "IncorrectIssuer"},
+		wantReady: corev1.ConditionUnknown, wantReasons: [2]string{resources.ReasonIssuing, resources.ReasonIssuing},
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -94,11 +94,11 @@ func (c *Reconciler) known(kcert *v1alpha1.Certificate, cert *cmv1.Certificate) 
 	if !kcert.Status.GetCondition(v1alpha1.CertificateConditionReady).IsTrue() {
 		return resources.Known{}
 	}
+	known := resources.Known{InService: kcert.Status.NotAfter}
 	if updated {
-		return resources.Known{Reissue: &resources.Condition{Status: corev1.ConditionTrue, Reason: resources.ReasonIssuerChanged}}
+		known.Reissue = &resources.Condition{Status: corev1.ConditionTrue, Reason: resources.ReasonIssuerChanged}
+	} else if renewing := kcert.Status.GetCondition(RenewingCondition); renewing.IsTrue() {
+		known.Reissue = &resources.Condition{Status: renewing.Status, Reason: renewing.Reason, Message: renewing.Message}
 	}
-	if renewing := kcert.Status.GetCondition(RenewingCondition); renewing.IsTrue() {
-		return resources.Known{Reissue: &resources.Condition{Status: renewing.Status, Reason: renewing.Reason, Message: renewing.Message}}
-	}
-	return resources.Known{}
+	return known
 }

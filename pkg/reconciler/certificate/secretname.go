@@ -17,6 +17,8 @@ limitations under the License.
 package certificate
 
 import (
+	"sync/atomic"
+
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/cache"
@@ -59,6 +61,16 @@ type secretClaims struct {
 	kcerts       cache.Indexer
 	certificates cache.Indexer
 	classFilter  func(interface{}) bool
+	// epoch counts the events that may have changed a claim.
+	epoch atomic.Uint64
+}
+
+// epochNow is the number of events so far that may have changed a claim.
+func (s *secretClaims) epochNow() uint64 {
+	if s == nil {
+		return 0
+	}
+	return s.epoch.Load()
 }
 
 // conflict says whether another certificate comes first to write kcert's
@@ -93,6 +105,7 @@ func (s *secretClaims) enqueueClaimants(enqueue func(types.NamespacedName)) cach
 		if !ok {
 			return
 		}
+		s.epoch.Add(1)
 		for _, kc := range s.claimants(key) {
 			enqueue(types.NamespacedName{Namespace: kc.Namespace, Name: kc.Name})
 		}

@@ -35,6 +35,8 @@ import (
 	netcfg "knative.dev/networking/pkg/config"
 	pkgreconciler "knative.dev/pkg/reconciler"
 	ktesting "knative.dev/pkg/reconciler/testing"
+
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 )
 
 // created sets the creation time, seconds after now.
@@ -92,8 +94,8 @@ func TestReconcileSecretNameConflict(t *testing.T) {
 		Objects:     []runtime.Object{older, kcert(created(10))},
 		WantCreates: []runtime.Object{cmCert(older, externalIssuer, noUID)},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(named("route-old"), created(0), unknown("AwaitingCertManager",
-				fmt.Sprintf("Waiting for cert-manager to evaluate Certificate %s/route-old (generation 0)", testNS)))),
+			statusUpdate(kcert(named("route-old"), created(0), unknown(resources.ReasonIssuing,
+				fmt.Sprintf("cert-manager is issuing Certificate %s/route-old (generation 0); a step that holds it up is named here", testNS)))),
 		},
 		WantEvents: []string{event(corev1.EventTypeNormal, "Created", "Created cert-manager Certificate %s/route-old", testNS)},
 	}, {
@@ -138,7 +140,7 @@ func TestReconcileSecretNameConflict(t *testing.T) {
 			kcert(created(10)),
 		},
 		WantCreates:       []runtime.Object{cmCert(kcert(), externalIssuer, noUID)},
-		WantStatusUpdates: []clientgotesting.UpdateActionImpl{statusUpdate(kcert(created(10), awaiting(0)))},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{statusUpdate(kcert(created(10), inProgress(0)))},
 		WantEvents:        []string{createdEvent},
 	}, {
 		Name:    "a conflict already reported is neither a write, an event nor an error",
@@ -149,7 +151,7 @@ func TestReconcileSecretNameConflict(t *testing.T) {
 		Key:               testKey,
 		Objects:           []runtime.Object{kcert(created(10), conflictWith("KCert route-old"))},
 		WantCreates:       []runtime.Object{cmCert(kcert(), externalIssuer, noUID)},
-		WantStatusUpdates: []clientgotesting.UpdateActionImpl{statusUpdate(kcert(created(10), awaiting(0)))},
+		WantStatusUpdates: []clientgotesting.UpdateActionImpl{statusUpdate(kcert(created(10), inProgress(0)))},
 		WantEvents:        []string{createdEvent},
 	}, {
 		Name: "another Secret name is no conflict",

@@ -31,6 +31,7 @@ import (
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	netclientset "knative.dev/networking/pkg/client/clientset/versioned"
 	kcertreconciler "knative.dev/networking/pkg/client/injection/reconciler/networking/v1alpha1/certificate"
+	netlisters "knative.dev/networking/pkg/client/listers/networking/v1alpha1"
 	"knative.dev/pkg/controller"
 	"knative.dev/pkg/logging"
 	pkgreconciler "knative.dev/pkg/reconciler"
@@ -41,9 +42,19 @@ import (
 // skipGeneratedStatusUpdates. It does what the generated one does, except
 // that a KCert deleted while it was reconciled is done with: no failed
 // status update, no warning and no error to retry.
+//
+// It also keeps the informer's lag from costing conflicts: right after a
+// status write, the next reconcile of the KCert (cert-manager's next change
+// arrives within milliseconds) often starts from the cached copy from
+// before that write, and writing over it is refused (409), re-read and
+// written again. The writer remembers its last write per KCert and, while
+// the cache still shows the copy that write replaced, starts from what it
+// wrote instead.
 type statusWriter struct {
 	reconciler *Reconciler
 	client     netclientset.Interface
+	lister     netlisters.CertificateLister
+	written    ownWrites
 }
 
 var _ kcertreconciler.Interface = (*statusWriter)(nil)
@@ -56,18 +67,30 @@ func skipGeneratedStatusUpdates(opts controller.Options) controller.Options {
 
 // ReconcileKind implements kcertreconciler.Interface.
 func (w *statusWriter) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certificate) pkgreconciler.Event {
-	original := kcert.DeepCopy()
+	r := w.reconciler
+	if r.steadyAsBefore(ctx, kcert) {
+		return nil
+	}
+	original := w.base(kcert)
 	pkgreconciler.PreProcessReconcile(ctx, kcert)
-	event := w.reconciler.ReconcileKind(ctx, kcert)
+	event, steady := r.reconcileKind(ctx, kcert)
 	pkgreconciler.PostProcessReconcile(ctx, kcert, original)
 	if equality.Semantic.DeepEqual(original.Status, kcert.Status) {
+		if steady != nil && event == nil {
+			steady.kcertVersion = kcert.ResourceVersion
+			r.steady.remember(kcert.UID, *steady)
+		} else {
+			r.steady.forget(kcert.UID)
+		}
 		return event
 	}
+	r.steady.forget(kcert.UID)
 	err := w.updateStatus(ctx, original, kcert)
 	switch {
 	case err == nil:
 		return event
 	case isKCertGone(err, kcert.Name):
+		w.written.forget(kcert.UID)
 		logging.FromContext(ctx).Debugw("The KCert was deleted while it was reconciled", zap.Error(err))
 		return nil
 	}
@@ -78,8 +101,26 @@ func (w *statusWriter) ReconcileKind(ctx context.Context, kcert *v1alpha1.Certif
 		"Failed to update status for %q: %v", kcert.Name, err))
 }
 
-// updateStatus writes desired's status, first over the cached copy, then,
-// after a conflict, over the live object.
+// base returns the KCert as stored, which the reconcile's status is
+// compared with and written over, and makes kcert (the generated
+// reconciler's copy of the cached one) start from it. That is the cached
+// copy itself (read-only), or this replica's last write while the cache
+// lags behind it.
+func (w *statusWriter) base(kcert *v1alpha1.Certificate) *v1alpha1.Certificate {
+	if last, ok := w.written.newerThan(kcert); ok {
+		kcert.ResourceVersion = last.ResourceVersion
+		kcert.Status = *last.Status.DeepCopy()
+		return last
+	}
+	if cached, err := w.lister.Certificates(kcert.Namespace).Get(kcert.Name); err == nil &&
+		cached.ResourceVersion == kcert.ResourceVersion {
+		return cached
+	}
+	return kcert.DeepCopy()
+}
+
+// updateStatus writes desired's status, first over existing, then, after
+// a conflict, over the live object, and remembers what it wrote.
 func (w *statusWriter) updateStatus(ctx context.Context, existing, desired *v1alpha1.Certificate) error {
 	kcerts := w.client.NetworkingV1alpha1().Certificates(desired.Namespace)
 	return pkgreconciler.RetryUpdateConflicts(func(attempts int) (err error) {
@@ -93,7 +134,10 @@ func (w *statusWriter) updateStatus(ctx context.Context, existing, desired *v1al
 		}
 		want := existing.DeepCopy()
 		want.Status = desired.Status
-		_, err = kcerts.UpdateStatus(ctx, want, metav1.UpdateOptions{})
+		updated, err := kcerts.UpdateStatus(ctx, want, metav1.UpdateOptions{})
+		if err == nil {
+			w.written.remember(existing.ResourceVersion, updated)
+		}
 		return err
 	})
 }

@@ -59,7 +59,7 @@ func TestStatusUpdates(t *testing.T) {
 		WithReactors: []clientgotesting.ReactionFunc{statusUpdateFails(apierrs.NewNotFound(v1alpha1.Resource("certificates"), testName))},
 		WantCreates:  []runtime.Object{cmCert(kcert(), externalIssuer, noUID)},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(awaiting(0))),
+			statusUpdate(kcert(inProgress(0))),
 		},
 		WantEvents: []string{created},
 	}, {
@@ -70,7 +70,7 @@ func TestStatusUpdates(t *testing.T) {
 		WantErr:      true,
 		WantCreates:  []runtime.Object{cmCert(kcert(), externalIssuer, noUID)},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(awaiting(0))),
+			statusUpdate(kcert(inProgress(0))),
 		},
 		WantEvents: []string{
 			created,

@@ -85,6 +85,11 @@ type Known struct {
 	// service no longer fits, whatever cert-manager's reason says (it
 	// reports IncorrectIssuer first when the issuer changed as well).
 	Refit bool
+	// InService is the expiry the Ready KCert publishes: that of the
+	// certificate in service until a replacement is Ready. cert-manager
+	// records the new expiry a moment before it says Ready, and
+	// publishing it then would cost a status write that says nothing new.
+	InService *metav1.Time
 }
 
 // ComputeStatus maps a cert-manager v1 Certificate to the KCert status.
@@ -115,6 +120,10 @@ func ComputeStatus(cert *cmv1.Certificate, now time.Time, known Known) Status {
 	newIssuer := replacing && (hasReason(ready, incorrectIssuerReason) || hasReason(issuing, incorrectIssuerReason) ||
 		underway != nil && underway.Reason == ReasonIssuerChanged)
 
+	if replacing && known.InService != nil && now.Before(known.InService.Time) {
+		s.NotAfter = known.InService
+	}
+
 	switch {
 	// The certificate in service stays valid while the new issuer's
 	// replaces it; a failure to get that is reported as a failed renewal.
@@ -122,7 +131,7 @@ func ComputeStatus(cert *cmv1.Certificate, now time.Time, known Known) Status {
 		s.Ready = readyTrue
 		renewing := Condition{corev1.ConditionTrue, ReasonIssuerChanged,
 			fmt.Sprintf("Re-issuing from %s; the certificate in service stays valid until %s",
-				issuerconfig.String(cert.Spec.IssuerRef), cert.Status.NotAfter.UTC().Format(time.RFC3339))}
+				issuerconfig.String(cert.Spec.IssuerRef), s.NotAfter.UTC().Format(time.RFC3339))}
 		if failed {
 			renewing = fromCM(corev1.ConditionFalse, issuing)
 		}

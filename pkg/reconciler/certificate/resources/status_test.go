@@ -33,6 +33,8 @@ var (
 	now         = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	notAfter    = metav1.NewTime(now.Add(60 * 24 * time.Hour))
 	renewalTime = metav1.NewTime(now.Add(30 * 24 * time.Hour))
+	// laterNotAfter is the expiry of a replacement certificate.
+	laterNotAfter = metav1.NewTime(now.Add(90 * 24 * time.Hour))
 )
 
 type certOpt func(*cmv1.Certificate)
@@ -244,6 +246,26 @@ func TestComputeStatus(t *testing.T) {
 			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg)),
 		known: Known{Reissue: issuerChangeUnderway},
 		want:  Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+	}, {
+		// cert-manager records the new expiry before it says Ready: the KCert
+		// keeps the one in service, so that nothing changes until Ready.
+		name: "issuer changed: the new expiry recorded before Ready; the one in service is kept",
+		cert: cert(newIssuer, inService, func(c *cmv1.Certificate) { c.Status.NotAfter = &laterNotAfter },
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg)),
+		known: Known{Reissue: issuerChangeUnderway, InService: &notAfter},
+		want:  Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+	}, {
+		name: "renewal: the new expiry recorded before Ready; the one in service is kept",
+		cert: cert(inService, func(c *cmv1.Certificate) { c.Status.NotAfter = &laterNotAfter },
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "SecretMismatch", secretMismatchMsg)),
+		known: Known{Reissue: renewalUnderway, InService: &notAfter},
+		want:  Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: renewalUnderway},
+	}, {
+		name: "renewal done: the new expiry is published with Ready",
+		cert: cert(inService, func(c *cmv1.Certificate) { c.Status.NotAfter = &laterNotAfter },
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready", "")),
+		known: Known{Reissue: renewalUnderway, InService: &notAfter},
+		want:  Status{Ready: ready, NotAfter: &laterNotAfter, RenewalTime: &renewalTime},
 	}, {
 		name: "renewal: SecretMismatch after Issuing is gone; still Ready, Renewing as the KCert says",
 		cert: cert(inService,

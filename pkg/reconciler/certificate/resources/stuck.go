@@ -72,6 +72,9 @@ type Stuck struct {
 	// RecheckAfter, when positive, is when the verdict changes by time
 	// alone (PickUpWait runs out) with nothing written to any object.
 	RecheckAfter time.Duration
+	// Progress: a step every issuance passes through and leaves by itself,
+	// not worth a status write (Waiting).
+	Progress bool
 }
 
 // StuckStep walks Certificate → CertificateRequest → Order → Challenge
@@ -100,14 +103,14 @@ func StuckStep(cert *cmv1.Certificate, owned OwnedObjects, now time.Time) (Stuck
 	waited := now.Sub(cr.CreationTimestamp.Time)
 	if approved := requestCondition(cr, cmv1.CertificateRequestConditionApproved); approved == nil || approved.Status != cmmeta.ConditionTrue {
 		if waited < PickUpWait {
-			return Stuck{ReasonRequestAwaitingApprove, what + " is waiting to be approved", PickUpWait - waited}, true
+			return Stuck{ReasonRequestAwaitingApprove, what + " is waiting to be approved", PickUpWait - waited, true}, true
 		}
 		return recheck(stuck(ReasonRequestNotApproved, "%s has been neither approved nor denied within %s; is an approver running for %s?",
 			what, PickUpWait, issuerOf(cert))), true
 	}
 	if ready == nil {
 		if waited < PickUpWait {
-			return Stuck{ReasonRequestAwaitingIssuer, what + " is approved and waiting for its issuer", PickUpWait - waited}, true
+			return Stuck{ReasonRequestAwaitingIssuer, what + " is approved and waiting for its issuer", PickUpWait - waited, true}, true
 		}
 		return recheck(stuck(ReasonRequestNotPickedUp, "%s is approved but no issuer controller has picked it up within %s; is a controller running for %s?",
 			what, PickUpWait, issuerOf(cert))), true
@@ -141,9 +144,13 @@ func orderStep(cr *cmv1.CertificateRequest, owned OwnedObjects) (Stuck, bool) {
 			s.Reason = ReasonChallengeFailed
 			return s, true
 		}
+		// Without an error text, the Challenge is only not answered yet.
+		s.Progress = ch.Status.Reason == ""
 		return recheck(s), true
 	}
-	return recheck(stuck(ReasonOrderPending, "%s is %s", what, orValue(string(order.Status.State), "pending"))), true
+	s := recheck(stuck(ReasonOrderPending, "%s is %s", what, orValue(string(order.Status.State), "pending")))
+	s.Progress = true
+	return s, true
 }
 
 // stuck formats a message from cert-manager's words, made Stable and bounded.

@@ -103,7 +103,7 @@ func TestStuckStep(t *testing.T) {
 	}, {
 		name:   "awaiting approval, rechecked when the wait runs out",
 		owned:  requests(request("cr-1", 30*time.Second)),
-		want:   Stuck{Reason: ReasonRequestAwaitingApprove, Message: "CertificateRequest cr-1 is waiting to be approved", RecheckAfter: 90 * time.Second},
+		want:   Stuck{Reason: ReasonRequestAwaitingApprove, Message: "CertificateRequest cr-1 is waiting to be approved", RecheckAfter: 90 * time.Second, Progress: true},
 		wantOK: true,
 	}, {
 		name:  "not approved after the wait",
@@ -114,7 +114,7 @@ func TestStuckStep(t *testing.T) {
 	}, {
 		name:   "approved, awaiting its issuer",
 		owned:  requests(request("cr-1", time.Minute, approved)),
-		want:   Stuck{Reason: ReasonRequestAwaitingIssuer, Message: "CertificateRequest cr-1 is approved and waiting for its issuer", RecheckAfter: time.Minute},
+		want:   Stuck{Reason: ReasonRequestAwaitingIssuer, Message: "CertificateRequest cr-1 is approved and waiting for its issuer", RecheckAfter: time.Minute, Progress: true},
 		wantOK: true,
 	}, {
 		name:  "approved, never picked up (an external issuer with no controller)",
@@ -136,7 +136,7 @@ func TestStuckStep(t *testing.T) {
 	}, {
 		name:   "order pending without challenges yet",
 		owned:  acme(order("", "")),
-		want:   Stuck{Reason: ReasonOrderPending, Message: "Order order-1 is pending", RecheckAfter: StepRecheck},
+		want:   Stuck{Reason: ReasonOrderPending, Message: "Order order-1 is pending", RecheckAfter: StepRecheck, Progress: true},
 		wantOK: true,
 	}, {
 		name:  "an order it does not control is not followed: the request's own words",
@@ -154,7 +154,7 @@ func TestStuckStep(t *testing.T) {
 	}, {
 		name:   "a challenge without state or reason yet",
 		owned:  acme(order(acmev1.Pending, ""), challenge("a", "", "")),
-		want:   Stuck{Reason: ReasonChallengePending, Message: "Challenge a (HTTP-01 for a.example.com) is pending: (none given)", RecheckAfter: StepRecheck},
+		want:   Stuck{Reason: ReasonChallengePending, Message: "Challenge a (HTTP-01 for a.example.com) is pending: (none given)", RecheckAfter: StepRecheck, Progress: true},
 		wantOK: true,
 	}, {
 		name:   "a failed challenge",
