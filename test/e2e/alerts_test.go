@@ -36,7 +36,10 @@ import (
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/utils/ptr"
+
+	netcfg "knative.dev/networking/pkg/config"
 )
 
 // alertevalBinary evaluates the alert rules of docs/operating.md with
@@ -129,6 +132,41 @@ func (a *alertCheck) expect(t *testing.T, what string, at time.Time, want map[st
 		}
 	}
 	t.Logf("%s: of %d documented alerts, firing: %v", what, len(got), summary)
+}
+
+// showReconcileErrors makes the API server refuse the Certificate of a new
+// KCert, so that its reconciles fail and are retried, and shows the
+// reconcile-errors alert fire over two scrapes of p taken as errors grow.
+func (a *alertCheck) showReconcileErrors(t *testing.T, c *clients, p *ctrlProc) {
+	t.Helper()
+	ns := c.newNamespace(t)
+	c.refuseCertificates(t, ns)
+	kc := c.kcert(t, ns, "refused", netcfg.CertificateExternalDomain, "refused."+ns+".example.com")
+	t.Cleanup(func() {
+		_ = c.net.NetworkingV1alpha1().Certificates(ns).Delete(context.Background(), kc.Name, metav1.DeleteOptions{})
+	})
+	errorsIn := func(s timedScrape) float64 {
+		for _, smp := range samples(s.text, metricOutcomes) {
+			if smp.labels["reason"] == "Error" {
+				return smp.value
+			}
+		}
+		return 0
+	}
+	var earlier, later timedScrape
+	if err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
+		if s := p.timedScrape(); earlier.text == "" && errorsIn(s) > 0 {
+			earlier = s
+		} else if earlier.text != "" && errorsIn(s) > errorsIn(earlier) {
+			later = s
+			return true, nil
+		}
+		return false, nil
+	}); err != nil {
+		t.Fatalf("%s{reason=\"Error\"} never grew while Certificates were refused", metricOutcomes)
+	}
+	t.Logf("%s{reason=\"Error\"}: %v, then %v %v later", metricOutcomes, errorsIn(earlier), errorsIn(later), later.at.Sub(earlier.at).Round(time.Millisecond))
+	a.expect(t, "Certificates refused", time.Time{}, map[string][]map[string]string{"NetCertmanagerReconcileErrors": {{}}}, earlier, later)
 }
 
 // allShown fails the test for each documented alert no situation fired.

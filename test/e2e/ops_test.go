@@ -247,34 +247,7 @@ func TestOperations(t *testing.T) {
 	}, {
 		name: "metrics: API errors, retried, fire the reconcile-errors alert of docs/operating.md",
 		run: func(t *testing.T) {
-			ns := env.c.newNamespace(t)
-			env.c.refuseCertificates(t, ns)
-			kc := env.c.kcert(t, ns, "refused", netcfg.CertificateExternalDomain, "refused."+ns+".example.com")
-			t.Cleanup(func() {
-				_ = env.c.net.NetworkingV1alpha1().Certificates(ns).Delete(context.Background(), kc.Name, metav1.DeleteOptions{})
-			})
-			errorsIn := func(s timedScrape) float64 {
-				for _, smp := range samples(s.text, metricOutcomes) {
-					if smp.labels["reason"] == "Error" {
-						return smp.value
-					}
-				}
-				return 0
-			}
-			var earlier, later timedScrape
-			if err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
-				if s := a.timedScrape(); earlier.text == "" && errorsIn(s) > 0 {
-					earlier = s
-				} else if earlier.text != "" && errorsIn(s) > errorsIn(earlier) {
-					later = s
-					return true, nil
-				}
-				return false, nil
-			}); err != nil {
-				t.Fatalf("%s{reason=\"Error\"} never grew while Certificates were refused", metricOutcomes)
-			}
-			t.Logf("%s{reason=\"Error\"}: %v, then %v %v later", metricOutcomes, errorsIn(earlier), errorsIn(later), later.at.Sub(earlier.at).Round(time.Millisecond))
-			alerts.expect(t, "Certificates refused", time.Time{}, map[string][]map[string]string{"NetCertmanagerReconcileErrors": {{}}}, earlier, later)
+			alerts.showReconcileErrors(t, env.c, a)
 		},
 	}, {
 		name: "HA: the survivor takes over the buckets of a SIGKILLed leader; 50 KCerts created meanwhile become Ready",
