@@ -66,8 +66,11 @@ ASSETS="$(./hack/build-localenv-tools.sh)"
 step "Knative Serving's controller, for the Serving tests (built from its Go module, cached)"
 SERVING_CONTROLLER="$(./hack/build-localenv-tools.sh --serving | tail -n1)"
 
-step "localenv, controller, webhook and kn-certmanager binaries"
+step "localenv, alerteval, controller, webhook and kn-certmanager binaries"
 (cd test/localenv && GOFLAGS=-mod=mod GOWORK=off go build -o "${BIN_DIR}/localenv" ./cmd/localenv)
+# The documented alert rules' evaluator: Prometheus' PromQL engine, in a
+# module of its own (cold: about 3.5 min with the module downloads).
+(cd test/alertrules && GOFLAGS=-mod=mod GOWORK=off go build -o "${BIN_DIR}/alerteval" ./cmd/alerteval)
 go build -o "${BIN_DIR}/controller" ./cmd/controller
 go build -o "${BIN_DIR}/webhook" ./cmd/webhook
 go build -o "${BIN_DIR}/kn-certmanager" ./cmd/kn-certmanager
@@ -98,8 +101,12 @@ cat "${WORK_DIR}/localenv.out"
 
 step "e2e and conformance suites"
 # The operations tests (ops_test.go) and the Serving tests (serving_test.go)
-# start environments and controllers of their own.
-go test -tags e2e -count=1 -timeout 30m -v "$@" ./test/e2e/... -args -kubeconfig "${WORK_DIR}/kubeconfig" \
+# start environments and controllers of their own. -parallel 4: the parallel
+# tests (TestOperations, in its own environment, and the two cases of
+# TestStuckRequest, which mostly wait) all run at once after the sequential
+# ones, on 2 cores too.
+go test -tags e2e -count=1 -timeout 30m -v -parallel 4 "$@" ./test/e2e/... -args -kubeconfig "${WORK_DIR}/kubeconfig" \
   -localenv-binary "${BIN_DIR}/localenv" -controller-binary "${BIN_DIR}/controller" -localenv-assets "${ASSETS}" \
   -webhook-binary "${BIN_DIR}/webhook" -serving-controller-binary "${SERVING_CONTROLLER}" \
-  -kn-certmanager-binary "${BIN_DIR}/kn-certmanager" -release-yaml "${RELEASE_YAML}"
+  -kn-certmanager-binary "${BIN_DIR}/kn-certmanager" -release-yaml "${RELEASE_YAML}" \
+  -alerteval-binary "${BIN_DIR}/alerteval"

@@ -79,6 +79,9 @@ step "localenv's own test (control plane, RBAC, cert-manager, Pebble)"
 (cd test/localenv && GOFLAGS=-mod=mod GOWORK=off KUBEBUILDER_ASSETS="${ASSETS}" go vet ./... && \
   GOFLAGS=-mod=mod GOWORK=off KUBEBUILDER_ASSETS="${ASSETS}" go test -count=1 -timeout 15m ./...)
 
+step "test/alertrules: docs/operating.md's alert rules validate and evaluate with Prometheus' PromQL engine"
+(cd test/alertrules && GOFLAGS=-mod=mod GOWORK=off go vet ./... && GOFLAGS=-mod=mod GOWORK=off go test -count=1 ./...)
+
 step "hack/release.sh (offline render of config/ with ko; cold: builds ko)"
 OUTPUT_DIR="${COVER_DIR}/release" ./hack/release.sh
 

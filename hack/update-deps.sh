@@ -26,8 +26,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export GOFLAGS=-mod=mod
 go mod tidy
 go mod vendor
-# The nested localenv modules keep their own go.sum.
-for mod in test/localenv test/localenv/tools test/localenv/tools/etcd; do
+# The nested localenv and alertrules modules keep their own go.sum.
+for mod in test/localenv test/localenv/tools test/localenv/tools/etcd test/alertrules; do
   if [[ -f "${mod}/go.mod" ]]; then
     (cd "${mod}" && go mod tidy)
   fi

@@ -52,6 +52,10 @@ const (
 // survivor rides out a kube-apiserver restart. Each step needs the state
 // the previous one left, so a failed step ends the test.
 func TestOperations(t *testing.T) {
+	// Its environment is its own: it runs beside the other parallel tests
+	// (TestStuckRequest waits out minutes), after the sequential ones.
+	t.Parallel()
+	alerts := newAlertCheck(t)
 	env := startOpsEnv(t, true)
 	// Metrics on, two buckets; short leases (localenv's) so takeovers are quick.
 	env.setConfigMap(t, "config-observability", map[string]string{"metrics-protocol": "prometheus"})
@@ -91,6 +95,7 @@ func TestOperations(t *testing.T) {
 			}
 			// Up, not ready, saying why, for 20 s.
 			var notReadySeen, gaugeZeroSeen bool
+			var withoutCertManager timedScrape
 			for time.Since(a.started) < 20*time.Second {
 				if !a.running() {
 					t.Fatal("the controller exited without cert-manager")
@@ -100,14 +105,15 @@ func TestOperations(t *testing.T) {
 				} else if code == 200 {
 					t.Fatal("the controller is ready without cert-manager's CRDs")
 				}
-				if s := samples(a.scrape(), metricCRDsFound); len(s) == 1 && s[0].value == 0 {
-					gaugeZeroSeen = true
+				if scrape := a.timedScrape(); len(samples(scrape.text, metricCRDsFound)) == 1 && samples(scrape.text, metricCRDsFound)[0].value == 0 {
+					gaugeZeroSeen, withoutCertManager = true, scrape
 				}
 				time.Sleep(500 * time.Millisecond)
 			}
 			if !notReadySeen || !gaugeZeroSeen {
 				t.Fatalf("over 20 s: readiness 503 seen %v, %s 0 seen %v", notReadySeen, metricCRDsFound, gaugeZeroSeen)
 			}
+			alerts.expect(t, "without cert-manager", time.Time{}, map[string][]map[string]string{"NetCertmanagerWithoutCertManager": {{}}}, withoutCertManager)
 			log := a.logText(t)
 			if want := "cert-manager CRDs certificaterequests.cert-manager.io, certificates.cert-manager.io, challenges.acme.cert-manager.io"; !strings.Contains(log, want) {
 				t.Errorf("the log does not say %q", want)
@@ -146,11 +152,19 @@ func TestOperations(t *testing.T) {
 	}, {
 		name: "metrics: the expiry gauge matches the Secrets, the latency histogram counts the issued KCerts",
 		run: func(t *testing.T) {
-			text := a.scrape()
+			before := a.timedScrape()
+			text := before.text
 			expiry := samples(text, metricExpiry)
+			var firstExpiry, lastExpiry time.Time
 			for _, kc := range first {
 				_, leaf := env.c.secretCert(t, kc)
 				want := float64(leaf.NotAfter.Unix())
+				if firstExpiry.IsZero() || leaf.NotAfter.Before(firstExpiry) {
+					firstExpiry = leaf.NotAfter
+				}
+				if leaf.NotAfter.After(lastExpiry) {
+					lastExpiry = leaf.NotAfter
+				}
 				var got *sample
 				for i, s := range expiry {
 					if s.labels["namespace"] == kc.Namespace && s.labels["name"] == kc.Name {
@@ -189,6 +203,18 @@ func TestOperations(t *testing.T) {
 			if ready < float64(len(first)) {
 				t.Errorf("%s{reason=\"Ready\"} = %v, want >= %d", metricOutcomes, ready, len(first))
 			}
+
+			// The documented alerts: none while all is well; the expiry alert
+			// for each KCert once it is 6 days from notAfter, none at 8 days.
+			now := a.timedScrape()
+			alerts.expect(t, "all KCerts Ready", time.Time{}, nil, before, now)
+			expiring := map[string][]map[string]string{}
+			for _, kc := range first {
+				expiring["KnativeCertificateExpiringNotRenewed"] = append(expiring["KnativeCertificateExpiringNotRenewed"],
+					map[string]string{"namespace": kc.Namespace, "name": kc.Name})
+			}
+			alerts.expect(t, "6 days before the last notAfter", lastExpiry.Add(-6*24*time.Hour), expiring, now)
+			alerts.expect(t, "8 days before the first notAfter", firstExpiry.Add(-8*24*time.Hour), nil, now)
 		},
 	}, {
 		name: "metrics: a KCert whose issuer does not exist is counted by reason (the alert of docs/operating.md) until the issuer exists",
@@ -207,6 +233,8 @@ func TestOperations(t *testing.T) {
 			}); err != nil {
 				t.Fatalf("%s{ready=\"False\",reason=\"IssuerNotFound\"} = %v, want >= 1 while the issuer is missing", metricReady, issuerNotFound())
 			}
+			alerts.expect(t, "an issuer is missing", time.Time{},
+				map[string][]map[string]string{"KnativeCertificateIssuanceFailing": {{"reason": "IssuerNotFound"}}}, a.timedScrape())
 			env.c.newCAIssuer(t, late)
 			env.c.waitKCert(t, ns, kc.Name, "Ready once the issuer exists", isReady)
 			if err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
@@ -214,6 +242,12 @@ func TestOperations(t *testing.T) {
 			}); err != nil {
 				t.Errorf("%s{ready=\"False\",reason=\"IssuerNotFound\"} = %v once the issuer exists, want none", metricReady, issuerNotFound())
 			}
+			alerts.expect(t, "the issuer exists", time.Time{}, nil, a.timedScrape())
+		},
+	}, {
+		name: "metrics: API errors, retried, fire the reconcile-errors alert of docs/operating.md",
+		run: func(t *testing.T) {
+			alerts.showReconcileErrors(t, env.c, a)
 		},
 	}, {
 		name: "HA: the survivor takes over the buckets of a SIGKILLed leader; 50 KCerts created meanwhile become Ready",
@@ -325,6 +359,7 @@ func TestOperations(t *testing.T) {
 			return
 		}
 	}
+	alerts.allShown(t)
 }
 
 // certificatesByReason evaluates the alert expression of docs/operating.md on one scrape,

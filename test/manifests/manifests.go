@@ -55,6 +55,20 @@ var ServingConfigCertManagerLabels = map[string]string{
 	"networking.knative.dev/certificate-provider": "cert-manager",
 }
 
+// KnativeLabels are on every object of config/ but Serving's
+// config-certmanager: Knative's labels for a part of Serving (the part of
+// Knative is knative-serving, the component the extension's name, the
+// value Serving's config webhook lists for net-certmanager), so that what
+// selects Serving's objects by label selects ours too. hack/release.sh
+// sets the version; the `app` label tells the controller's objects from
+// the webhook's.
+var KnativeLabels = map[string]string{
+	"app.kubernetes.io/name":                      "knative-serving",
+	"app.kubernetes.io/component":                 "net-certmanager",
+	"app.kubernetes.io/version":                   "devel",
+	"networking.knative.dev/certificate-provider": "cert-manager",
+}
+
 // File is one YAML file and the objects it declares, in order.
 type File struct {
 	// Path is relative to the config directory, with forward slashes.

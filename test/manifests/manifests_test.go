@@ -188,11 +188,7 @@ func TestConventions(t *testing.T) {
 		for _, u := range f.Objects {
 			id := f.Path + ": " + u.GetKind() + " " + u.GetName()
 			l := u.GetLabels()
-			wantLabels := map[string]string{
-				"app.kubernetes.io/name":                      "net-certmanager",
-				"app.kubernetes.io/version":                   "devel",
-				"networking.knative.dev/certificate-provider": "cert-manager",
-			}
+			wantLabels := KnativeLabels
 			if f.Path == ConfigCertManagerFile {
 				// Serving's object, for a Serving without it.
 				wantLabels = ServingConfigCertManagerLabels
@@ -201,9 +197,6 @@ func TestConventions(t *testing.T) {
 				if l[k] != want {
 					t.Errorf("%s: label %s = %q, want %q", id, k, l[k], want)
 				}
-			}
-			if l["app.kubernetes.io/component"] == "" {
-				t.Errorf("%s: no app.kubernetes.io/component label", id)
 			}
 			wantNS := systemNamespace
 			switch {

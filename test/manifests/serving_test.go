@@ -161,3 +161,23 @@ func TestControllerServesItsOwnClass(t *testing.T) {
 		t.Errorf("default class %q: want our own NAME.certificate.networking.knative.dev, not Serving's %q", certclass.Default, netcfg.CertManagerCertificateClassName)
 	}
 }
+
+// servingConfigWebhookSelector is the objectSelector of Serving's config
+// webhook (config/core/webhooks/configmap-validation.yaml in
+// knative.dev/serving v0.50.0 and v0.51.0).
+var servingConfigWebhookSelector = &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
+	{Key: "app.kubernetes.io/name", Operator: metav1.LabelSelectorOpIn, Values: []string{"knative-serving"}},
+	{Key: "app.kubernetes.io/component", Operator: metav1.LabelSelectorOpIn,
+		Values: []string{"autoscaler", "controller", "logging", "networking", "observability", "tracing", "net-certmanager"}},
+}}
+
+// TestServingsConfigWebhookSelectsOurConfigMaps: Serving's config webhook
+// sees every ConfigMap of config/ as one of Serving's (it validates the
+// names it knows and admits the others), as it sees its own.
+func TestServingsConfigWebhookSelectsOurConfigMaps(t *testing.T) {
+	for _, u := range All(load(t)) {
+		if u.GetKind() == "ConfigMap" && !selects(t, servingConfigWebhookSelector, u.GetLabels()) {
+			t.Errorf("ConfigMap %s (labels %v) is not selected by Serving's config webhook", u.GetName(), u.GetLabels())
+		}
+	}
+}

@@ -186,6 +186,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	// Once the cache shows a Certificate this replica created, it is the truth again.
 	certInformer.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: r.recent.seen, DeleteFunc: r.recent.seen})
 	challengeInformer.Informer().AddEventHandler(onChallenge)
+	crInformer.Informer().AddEventHandler(requestHandler(owners.kcertOfRequest, impl.EnqueueKeyAfter, clk.Now))
 	serviceInformer.Informer().AddEventHandler(onSolverService)
 
 	// A KCert waiting for a missing issuer proceeds when it appears; one
@@ -272,11 +273,19 @@ func (o *ownerChain) kcertOfChallenge(obj interface{}) (types.NamespacedName, bo
 	if !ok {
 		return types.NamespacedName{}, false
 	}
-	cert, ok := controllerOf[*cmv1.Certificate](cr, resources.CertificateKind, o.certificates.Certificates(ch.Namespace).Get)
+	return o.kcertOfRequest(cr)
+}
+
+func (o *ownerChain) kcertOfRequest(obj interface{}) (types.NamespacedName, bool) {
+	cr, ok := unwrap[*cmv1.CertificateRequest](obj)
 	if !ok {
 		return types.NamespacedName{}, false
 	}
-	kcert, ok := controllerOf[*v1alpha1.Certificate](cert, kcertKind, o.kcerts.Certificates(ch.Namespace).Get)
+	cert, ok := controllerOf[*cmv1.Certificate](cr, resources.CertificateKind, o.certificates.Certificates(cr.Namespace).Get)
+	if !ok {
+		return types.NamespacedName{}, false
+	}
+	kcert, ok := controllerOf[*v1alpha1.Certificate](cert, kcertKind, o.kcerts.Certificates(cr.Namespace).Get)
 	if !ok || !o.classFilter(kcert) {
 		return types.NamespacedName{}, false
 	}

@@ -18,9 +18,11 @@ package certificate
 
 import (
 	"maps"
+	"time"
 
 	acmev1 "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/types"
@@ -122,4 +124,56 @@ func certificateChangeMatters(old, cur *cmv1.Certificate) bool {
 		!equality.Semantic.DeepEqual(old.OwnerReferences, cur.OwnerReferences) ||
 		!equality.Semantic.DeepEqual(old.Spec, cur.Spec) ||
 		!equality.Semantic.DeepEqual(old.Status, cur.Status)
+}
+
+// requestHandler enqueues the KCert of a CertificateRequest when the
+// request gets a verdict (denied, invalid, issued or failed), and once
+// resources.PickUpWait has passed since a new, undecided request was
+// created: a request that nothing approves or picks up gets no event, and
+// the KCert must then say so (resources.StuckStep). An approval alone
+// enqueues nothing; the waits in between are not worth a status write.
+func requestHandler(find func(interface{}) (types.NamespacedName, bool), enqueueKeyAfter func(types.NamespacedName, time.Duration),
+	now func() time.Time) cache.ResourceEventHandler {
+	return cache.ResourceEventHandlerFuncs{
+		AddFunc: func(obj interface{}) {
+			cr, ok := obj.(*cmv1.CertificateRequest)
+			if !ok || requestVerdict(cr) != "" {
+				return
+			}
+			// One second past the wait, so that the reconcile sees it run out.
+			if wait := cr.CreationTimestamp.Add(resources.PickUpWait).Sub(now()); wait > 0 {
+				if key, ok := find(obj); ok {
+					enqueueKeyAfter(key, wait+time.Second)
+				}
+			}
+		},
+		UpdateFunc: func(oldObj, newObj interface{}) {
+			old, okOld := oldObj.(*cmv1.CertificateRequest)
+			cur, okNew := newObj.(*cmv1.CertificateRequest)
+			if !okOld || !okNew || requestVerdict(old) == requestVerdict(cur) {
+				return
+			}
+			if key, ok := find(newObj); ok {
+				enqueueKeyAfter(key, 0)
+			}
+		},
+	}
+}
+
+// requestVerdict is cert-manager's final word on a request, "" while it
+// has none: Denied, InvalidRequest, or the Ready reason Issued or Failed.
+func requestVerdict(cr *cmv1.CertificateRequest) string {
+	for _, c := range cr.Status.Conditions {
+		switch c.Type {
+		case cmv1.CertificateRequestConditionDenied, cmv1.CertificateRequestConditionInvalidRequest:
+			if c.Status == cmmeta.ConditionTrue {
+				return string(c.Type)
+			}
+		case cmv1.CertificateRequestConditionReady:
+			if c.Reason == cmv1.CertificateRequestReasonIssued || c.Reason == cmv1.CertificateRequestReasonFailed {
+				return c.Reason
+			}
+		}
+	}
+	return ""
 }
