@@ -363,13 +363,13 @@ func TestOperations(t *testing.T) {
 }
 
 // certificatesByReason evaluates the alert expression of docs/operating.md on one scrape,
-// max by (reason) (net_certmanager_certificates{ready=<ready>}), with
+// sum by (reason) (net_certmanager_certificates{ready=<ready>}), with
 // the label names the alert uses.
 func certificatesByReason(text, ready string) map[string]float64 {
 	out := map[string]float64{}
 	for _, s := range samples(text, metricReady) {
 		if s.labels["ready"] == ready {
-			out[s.labels["reason"]] = math.Max(out[s.labels["reason"]], s.value)
+			out[s.labels["reason"]] += s.value
 		}
 	}
 	return out

@@ -155,7 +155,11 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	}
 	r.enqueueAfter = impl.EnqueueAfter
 	r.claims = watchSecretClaims(impl, kcertInformer.Informer(), certInformer.Informer(), classFilter)
-	if err := registerCacheGauges(mp, kcertInformer.Lister(), classFilter); err != nil {
+	leads := func(types.NamespacedName) bool { return true }
+	if leader, ok := impl.Reconciler.(bucketLeader); ok {
+		leads = leader.IsLeaderFor
+	}
+	if err := registerCacheGauges(mp, kcertInformer.Lister(), reportedHere(classFilter, leads)); err != nil {
 		logger.Errorw("Cannot create the certificate expiry and readiness metrics; running without them", zap.Error(err))
 	}
 
@@ -198,6 +202,12 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	}
 
 	return impl
+}
+
+// bucketLeader is the part of Knative's generated reconciler that says
+// which KCerts this replica leads.
+type bucketLeader interface {
+	IsLeaderFor(types.NamespacedName) bool
 }
 
 // watchConfig watches config-certmanager, standing in the defaults for a

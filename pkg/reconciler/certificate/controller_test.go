@@ -163,6 +163,16 @@ func TestMissingConfigMapUsesDefaults(t *testing.T) {
 }
 
 // The worker count reaches the workqueue; 0 keeps knative.dev/pkg's default.
+// The gauges are reported by the replica that leads a KCert's bucket: the
+// generated reconciler must say which it leads.
+func TestGeneratedReconcilerSaysWhichKCertsItLeads(t *testing.T) {
+	ctx := setupContext(t)
+	impl := newController(ctx, &configmap.ManualWatcher{Namespace: system.Namespace()}, testClass, 0, clocktesting.NewFakePassiveClock(now))
+	if _, ok := impl.Reconciler.(bucketLeader); !ok {
+		t.Fatalf("%T does not implement IsLeaderFor", impl.Reconciler)
+	}
+}
+
 func TestWorkers(t *testing.T) {
 	for _, tc := range []struct{ workers, want int }{
 		{workers: 0, want: controller.DefaultThreadsPerController},

@@ -24,7 +24,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/types"
 
+	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
+	pkgreconciler "knative.dev/pkg/reconciler"
 )
 
 func TestReadinessCounts(t *testing.T) {
@@ -92,5 +94,25 @@ func TestReportedIssuancesForgetsDeletedKCerts(t *testing.T) {
 	r.settled("other")
 	if len(r.entries) != 0 {
 		t.Errorf("entries = %v after settled, want none", r.entries)
+	}
+}
+
+// Only the replica that leads a KCert's bucket reports it in the gauges.
+func TestReportedHere(t *testing.T) {
+	classFilter := pkgreconciler.AnnotationFilterFunc(networking.CertificateClassAnnotationKey, testClass, false)
+	leads := func(k types.NamespacedName) bool { return k.Name != "led-elsewhere" }
+	reported := reportedHere(classFilter, leads)
+	for _, tc := range []struct {
+		kc   *v1alpha1.Certificate
+		want bool
+	}{
+		{kcert(named("led-here")), true},
+		{kcert(named("led-elsewhere")), false},
+		{kcert(named("led-here"), withClass("other")), false},
+	} {
+		if got := reported(tc.kc); got != tc.want {
+			t.Errorf("reported(%s, class %s) = %t, want %t", tc.kc.Name,
+				tc.kc.Annotations[networking.CertificateClassAnnotationKey], got, tc.want)
+		}
 	}
 }
