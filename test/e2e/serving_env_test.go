@@ -196,16 +196,8 @@ func (s *servingEnv) waitDomainMapping(t *testing.T, ns, name, what string, done
 // condition returns the status and reason of a condition of an
 // unstructured object's status.
 func condition(u *unstructured.Unstructured, condType string) (string, string) {
-	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
-	for _, c := range conds {
-		m, ok := c.(map[string]any)
-		if ok && m["type"] == condType {
-			status, _ := m["status"].(string)
-			reason, _ := m["reason"].(string)
-			return status, reason
-		}
-	}
-	return "", ""
+	status, reason, _ := conditionMessage(u, condType)
+	return status, reason
 }
 
 // waitKIngress polls a KIngress until done says so.

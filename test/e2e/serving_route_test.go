@@ -21,6 +21,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,6 +56,7 @@ func TestServingHTTP01Renewal(t *testing.T) {
 	env.createRoute(t, ns, name, name+"-00001")
 	kc := env.routeKCert(t, ns, name)
 	first := env.c.waitChallengeListed(t, ns, kc.Name, host)
+	env.checkRouteShowsKCertReason(t, ns, name, kc.Name)
 	env.waitRoute(t, ns, name, "Ready with an https URL", func(r *unstructured.Unstructured) bool {
 		return readyOverHTTPS(r, host)
 	})
@@ -165,6 +167,49 @@ func (s *servingEnv) waitRoute(t *testing.T, ns, name, what string, done func(*u
 		func(ctx context.Context) (*unstructured.Unstructured, error) {
 			return s.dyn.Resource(routeGVR).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 		}, done, func(u *unstructured.Unstructured) any { return u.Object["status"] })
+}
+
+// checkRouteShowsKCertReason looks at what a user sees on the Route while
+// its KCert is not Ready: Serving (v0.50, MarkCertificateNotReady) puts
+// the KCert's Ready reason in CertificateProvisioned's message, not the
+// KCert's message (docs/kcert-status.md).
+func (s *servingEnv) checkRouteShowsKCertReason(t *testing.T, ns, route, kcert string) {
+	t.Helper()
+	prefix := fmt.Sprintf("Certificate %s is not ready: ", kcert)
+	var msg string
+	s.waitRoute(t, ns, route, "CertificateProvisioned=Unknown CertificateNotReady", func(r *unstructured.Unstructured) bool {
+		var status, reason string
+		status, reason, msg = conditionMessage(r, "CertificateProvisioned")
+		return status == "Unknown" && reason == "CertificateNotReady" && strings.HasPrefix(msg, prefix)
+	})
+	kc, err := s.c.net.NetworkingV1alpha1().Certificates(ns).Get(context.Background(), kcert, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := kc.Status.GetCondition(v1alpha1.CertificateConditionReady)
+	if ready == nil {
+		t.Fatalf("KCert %s has no Ready condition while the Route says %q", kcert, msg)
+	}
+	if shown := strings.TrimPrefix(msg, prefix); strings.ContainsAny(shown, " ;:") || (ready.Message != "" && strings.Contains(msg, ready.Message)) {
+		t.Errorf("the Route says %q; want the KCert's Ready reason alone (the KCert says %+v)", msg, ready)
+	}
+	t.Logf("MEASURED: while issuing, the Route says CertificateProvisioned=Unknown CertificateNotReady %q; the KCert says Ready=%s %s: %q",
+		msg, ready.Status, ready.Reason, ready.Message)
+}
+
+// conditionMessage returns the status, reason and message of a condition of
+// an unstructured object's status.
+func conditionMessage(u *unstructured.Unstructured, condType string) (status, reason, message string) {
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	for _, c := range conds {
+		if m, ok := c.(map[string]any); ok && m["type"] == condType {
+			status, _ = m["status"].(string)
+			reason, _ = m["reason"].(string)
+			message, _ = m["message"].(string)
+			return status, reason, message
+		}
+	}
+	return "", "", ""
 }
 
 // routeKCert waits for the KCert Serving creates for the Route's external
