@@ -88,6 +88,10 @@ type harness struct {
 	cmIssuer   map[string]string     // ns/name -> issuerRef.name
 	kcertReady map[string]time.Time  // ns/name -> first seen Ready=True
 	kcertNow   map[string]kcertState // ns/name -> as last seen
+	// reasonsSeen counts, per namespace and Ready reason, the KCerts seen
+	// with it: what the status writes said.
+	reasonsSeen map[string]map[string]int
+	reasonSeen  map[string]bool // ns/name/reason
 }
 
 // kcertState is what the rollout waits on of a KCert.
@@ -114,7 +118,7 @@ func run(o options, r *results) error {
 	}
 	h := &harness{o: o, r: r, env: env, launcher: childproc.NewLauncher(),
 		cmSeen: map[string]time.Time{}, cmReady: map[string]time.Time{}, cmIssuer: map[string]string{}, kcertReady: map[string]time.Time{},
-		kcertNow: map[string]kcertState{}}
+		kcertNow: map[string]kcertState{}, reasonsSeen: map[string]map[string]int{}, reasonSeen: map[string]bool{}}
 	defer func() {
 		h.stopController()
 		h.launcher.Close()

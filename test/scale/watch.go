@@ -76,6 +76,16 @@ func (h *harness) startWatches(ctx context.Context) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.kcertNow[key(c)] = st
+		if cond := c.Status.GetCondition(v1alpha1.CertificateConditionReady); cond != nil {
+			r := string(cond.Status) + "/" + cond.Reason
+			if k := key(c) + "/" + r; !h.reasonSeen[k] {
+				h.reasonSeen[k] = true
+				if h.reasonsSeen[c.Namespace] == nil {
+					h.reasonsSeen[c.Namespace] = map[string]int{}
+				}
+				h.reasonsSeen[c.Namespace][r]++
+			}
+		}
 		if !st.ready {
 			return
 		}
