@@ -109,7 +109,7 @@ func (h *harness) writeBudget(writes, refused int) error {
 	h.r.set("burst_refused_writes", refused)
 	var errs []error
 	if perKCert > h.o.maxWritesPerKCert {
-		errs = append(errs, fmt.Errorf("%w: %.2f writes per KCert in the burst, budget %.2f", errWrites, perKCert, h.o.maxWritesPerKCert))
+		errs = append(errs, fmt.Errorf("%w: %.3f writes per KCert in the burst (%d writes for %d KCerts), budget %.2f", errWrites, perKCert, writes, n, h.o.maxWritesPerKCert))
 	}
 	if refused > allowedRefused {
 		errs = append(errs, fmt.Errorf("%w: %d refused writes in the burst of %d, budget %d", errWrites, refused, n, allowedRefused))
