@@ -366,6 +366,9 @@ func (h *harness) rollout(ctx context.Context, total int) error {
 	d = h.proxy.snapshot().sub(c1)
 	h.r.set("rollout_requests", d.rows())
 	h.r.set("rollout_refused_requests", h.proxy.refusedSnapshot().sub(r1).rows())
+	h.mu.Lock()
+	h.r.set("rollout_bench_kcerts_by_condition_seen", h.reasonsSeen[nsBench])
+	h.mu.Unlock()
 	h.r.set("rollout_kcert_status_writes_per_kcert", float64(d[requestKey{"update", "certificates/status"}])/float64(len(before)))
 	return gate
 }

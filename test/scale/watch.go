@@ -30,6 +30,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
+	"knative.dev/pkg/apis"
 	netinformers "knative.dev/networking/pkg/client/informers/externalversions"
 )
 
@@ -76,8 +77,15 @@ func (h *harness) startWatches(ctx context.Context) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		h.kcertNow[key(c)] = st
-		if cond := c.Status.GetCondition(v1alpha1.CertificateConditionReady); cond != nil {
+		for _, t := range []apis.ConditionType{v1alpha1.CertificateConditionReady, "Renewing"} {
+			cond := c.Status.GetCondition(t)
+			if cond == nil {
+				continue
+			}
 			r := string(cond.Status) + "/" + cond.Reason
+			if t != v1alpha1.CertificateConditionReady {
+				r = string(t) + " " + r
+			}
 			if k := key(c) + "/" + r; !h.reasonSeen[k] {
 				h.reasonSeen[k] = true
 				if h.reasonsSeen[c.Namespace] == nil {
