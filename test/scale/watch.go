@@ -30,8 +30,8 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
-	"knative.dev/pkg/apis"
 	netinformers "knative.dev/networking/pkg/client/informers/externalversions"
+	"knative.dev/pkg/apis"
 )
 
 func key(m metav1.Object) string { return m.GetNamespace() + "/" + m.GetName() }
