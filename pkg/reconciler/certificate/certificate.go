@@ -90,6 +90,12 @@ type Reconciler struct {
 	specUpdates specUpdates
 	// steady remembers what the reconcile of each steady Ready KCert read.
 	steady steadyKCerts
+	// certWrites stands in for the informer's copy of a Certificate this
+	// replica just updated, until the cache shows the update: a reconcile
+	// in between (cert-manager and the KCert's own status write bring one
+	// within milliseconds) would otherwise update the stale copy again and
+	// be refused (409).
+	certWrites ownWrites[*cmv1.Certificate]
 }
 
 var _ kcertreconciler.Interface = (*Reconciler)(nil)
@@ -230,51 +236,6 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 	return nil, &steadyInputs{certificateKey: cert.Namespace + "/" + cert.Name, certificateVersion: cert.ResourceVersion, config: cfg.CertManager, claims: claimsEpoch, until: until.Time}
 }
 
-// steadyAsBefore says whether kcert is Ready and its reconcile would read
-// the same as its last steady one (steady.go), so it can be skipped.
-func (c *Reconciler) steadyAsBefore(ctx context.Context, kcert *v1alpha1.Certificate) bool {
-	in, ok := c.steady.lookup(kcert.UID)
-	cfg := config.FromContext(ctx)
-	if !ok || cfg == nil || cfg.LoadError != nil || c.certificates == nil {
-		return false
-	}
-	obj, exists, err := c.certificates.GetByKey(in.certificateKey)
-	cert, isCert := obj.(*cmv1.Certificate)
-	if err != nil || !exists || !isCert || !in.holds(kcert, cert.ResourceVersion, cfg.CertManager, c.claims.epochNow(), c.clock.Now()) {
-		return false
-	}
-	if c.stats != nil {
-		c.stats.ReportOutcome(ctx, OutcomeReady)
-	}
-	return true
-}
-
-// explainWait says what a KCert that is not Ready waits for: the step of
-// cert-manager's chain, read from the caches only, when it is worth a
-// status write (resources.Waiting). A verdict that changes by time alone
-// is looked at again when it does.
-func (c *Reconciler) explainWait(kcert *v1alpha1.Certificate, cert *cmv1.Certificate, st *resources.Status, now time.Time) {
-	var step *resources.Stuck
-	if s, ok := resources.StuckStep(cert, c.owned, now); ok {
-		step = &s
-	}
-	var recheck time.Duration
-	st.Ready, recheck = resources.Waiting(st.Ready, step, cert, issuingFor(kcert, now))
-	if recheck > 0 {
-		c.enqueueAfter(kcert, recheck)
-	}
-}
-
-// issuingFor is how long the KCert has said resources.ReasonIssuing.
-func issuingFor(kcert *v1alpha1.Certificate, now time.Time) time.Duration {
-	ready := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady)
-	if ready == nil || ready.Status != corev1.ConditionUnknown || ready.Reason != resources.ReasonIssuing ||
-		ready.LastTransitionTime.Inner.IsZero() {
-		return 0
-	}
-	return max(now.Sub(ready.LastTransitionTime.Inner.Time), 0)
-}
-
 // reconcileCertificate creates or updates the cert-manager Certificate, and
 // never touches one that this KCert does not control.
 // The changes it made tell a re-issuance for a new issuer from others.
@@ -312,6 +273,8 @@ func (c *Reconciler) reconcileCertificate(ctx context.Context, kcert *v1alpha1.C
 		}
 	} else if err != nil {
 		return nil, resources.Changes{}, fmt.Errorf("failed to get cert-manager Certificate %s/%s: %w", desired.Namespace, desired.Name, err)
+	} else if last, ok := c.certWrites.newerThan(existing); ok {
+		existing = last
 	}
 
 	// The check is on the object found, not on the one just built: a
@@ -368,6 +331,7 @@ func (c *Reconciler) updateCertificate(ctx context.Context, kcert *v1alpha1.Cert
 		updated, err := certs.Update(ctx, want, metav1.UpdateOptions{})
 		if err == nil {
 			result = updated
+			c.certWrites.remember(current.ResourceVersion, updated)
 		}
 		return err
 	})

@@ -188,7 +188,12 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	onCertificate, onChallenge, onSolverService := dependentHandlers(owners, impl.EnqueueKey)
 	certInformer.Informer().AddEventHandler(onCertificate)
 	// Once the cache shows a Certificate this replica created, it is the truth again.
-	certInformer.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: r.recent.seen, DeleteFunc: r.recent.seen})
+	certInformer.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: r.recent.seen, DeleteFunc: func(obj interface{}) {
+		r.recent.seen(obj)
+		if cert, ok := unwrap[*cmv1.Certificate](obj); ok {
+			r.certWrites.forget(cert.UID)
+		}
+	}})
 	challengeInformer.Informer().AddEventHandler(onChallenge)
 	crInformer.Informer().AddEventHandler(requestHandler(owners.kcertOfRequest, impl.EnqueueKeyAfter, clk.Now))
 	serviceInformer.Informer().AddEventHandler(onSolverService)

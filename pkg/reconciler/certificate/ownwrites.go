@@ -19,52 +19,55 @@ package certificate
 import (
 	"sync"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 )
 
-// ownWrites remembers, per KCert, this replica's last status write: the
+// ownWrites remembers, per object, this replica's last write of it: the
 // resourceVersion it replaced and the object the API server returned. An
 // entry lives until a reconcile sees the cache past the version it
-// replaced (caught up, or someone else wrote since), or the KCert is
-// deleted, so there is at most one per KCert. The zero value is ready to
-// use.
-type ownWrites struct {
+// replaced (caught up, or someone else wrote since), or the object's KCert
+// is deleted, so there is at most one per object. It serves the KCerts'
+// status writes and the cert-manager Certificates' spec updates. The zero
+// value is ready to use.
+type ownWrites[T metav1.Object] struct {
 	mu      sync.Mutex
-	entries map[types.UID]ownWrite
+	entries map[types.UID]ownWrite[T]
 }
 
-type ownWrite struct {
+type ownWrite[T metav1.Object] struct {
 	replaced string
-	written  *v1alpha1.Certificate
+	written  T
 }
 
 // remember records a write that replaced the given resourceVersion.
-func (o *ownWrites) remember(replaced string, written *v1alpha1.Certificate) {
+func (o *ownWrites[T]) remember(replaced string, written T) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.entries == nil {
-		o.entries = map[types.UID]ownWrite{}
+		o.entries = map[types.UID]ownWrite[T]{}
 	}
-	o.entries[written.UID] = ownWrite{replaced: replaced, written: written}
+	o.entries[written.GetUID()] = ownWrite[T]{replaced: replaced, written: written}
 }
 
 // newerThan returns the last write if cached is exactly the copy it
 // replaced, i.e. the cache has not seen it yet. Any other copy ends the
 // entry: either it is the write itself, or another writer came after.
-func (o *ownWrites) newerThan(cached *v1alpha1.Certificate) (*v1alpha1.Certificate, bool) {
+func (o *ownWrites[T]) newerThan(cached T) (T, bool) {
+	var zero T
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	e, ok := o.entries[cached.UID]
+	e, ok := o.entries[cached.GetUID()]
 	if !ok {
-		return nil, false
+		return zero, false
 	}
-	if e.replaced == cached.ResourceVersion {
+	if e.replaced == cached.GetResourceVersion() {
 		return e.written, true
 	}
-	delete(o.entries, cached.UID)
-	return nil, false
+	delete(o.entries, cached.GetUID())
+	return zero, false
 }
 
 // forget drops what the writer remembers of a deleted KCert.
@@ -74,8 +77,8 @@ func (w *statusWriter) forget(obj interface{}) {
 	}
 }
 
-// forget drops what is remembered of a deleted KCert.
-func (o *ownWrites) forget(uid types.UID) {
+// forget drops what is remembered of an object.
+func (o *ownWrites[T]) forget(uid types.UID) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	delete(o.entries, uid)

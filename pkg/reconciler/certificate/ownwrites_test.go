@@ -21,6 +21,8 @@ import (
 	"strconv"
 	"testing"
 
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	apierrs "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
@@ -108,5 +110,63 @@ func TestStatusWriterStartsFromItsOwnWrite(t *testing.T) {
 	}
 	if last == nil || !last.IsReady() {
 		t.Errorf("the last status written is not Ready: %+v", last)
+	}
+}
+
+// optimisticCertificates answers cert-manager Certificate updates as the
+// API server does (see optimisticStatus).
+type optimisticCertificates struct {
+	stored    int
+	updates   int
+	conflicts int
+}
+
+func (o *optimisticCertificates) react(a clientgotesting.Action) (bool, runtime.Object, error) {
+	if a.GetVerb() != "update" || a.GetSubresource() != "" || !isCertManagerCertificate(a) {
+		return false, nil, nil
+	}
+	c := a.(clientgotesting.UpdateAction).GetObject().(*cmv1.Certificate).DeepCopy()
+	if c.ResourceVersion != strconv.Itoa(o.stored) {
+		o.conflicts++
+		return true, nil, apierrs.NewConflict(cmv1.Resource("certificates"), c.Name, nil)
+	}
+	o.updates++
+	o.stored++
+	c.ResourceVersion = strconv.Itoa(o.stored)
+	c.Generation++
+	return true, c, nil
+}
+
+// A reconcile that finds in the cache the Certificate copy that its own
+// update replaced goes on from that update: it does not update the stale
+// copy again (a 409 and a re-read).
+func TestCertificateUpdateStartsFromItsOwnWrite(t *testing.T) {
+	oldCA := cmmeta.IssuerReference{Kind: "ClusterIssuer", Name: "old-ca"}
+	objs := append([]runtime.Object{kcert(ready), cmCert(kcert(), oldCA, cmReady, withVersion("1"))}, clusterIssuers()...)
+	ls := rtesting.NewListers(objs, testIndexers)
+	ctx := context.Background()
+	ctx, _ = fakekubeclient.With(ctx, ls.GetKubeObjects()...)
+	ctx, _ = fakenetworkingclient.With(ctx, ls.GetNetworkingObjects()...)
+	ctx, cmClient := fakecmclient.With(ctx, ls.GetCertManagerObjects()...)
+	ctx = controller.WithEventRecorder(ctx, &record.FakeRecorder{})
+	api := &optimisticCertificates{stored: 1}
+	cmClient.PrependReactor("*", "*", api.react)
+	r := newTestReconciler(ctx, &ls, configmap.NewStaticWatcher())
+	if err := r.(pkgreconciler.LeaderAware).Promote(pkgreconciler.UniversalBucket(), func(pkgreconciler.Bucket, types.NamespacedName) {}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if err := r.Reconcile(ctx, testKey); err != nil {
+			t.Fatalf("reconcile %d: %v", i, err)
+		}
+	}
+	gets := 0
+	for _, a := range cmClient.Actions() {
+		if a.GetVerb() == "get" {
+			gets++
+		}
+	}
+	if api.updates != 1 || api.conflicts != 0 || gets != 0 {
+		t.Errorf("Certificate updates = %d, conflicts = %d, re-reads = %d; want 1, 0, 0", api.updates, api.conflicts, gets)
 	}
 }

@@ -54,7 +54,7 @@ type statusWriter struct {
 	reconciler *Reconciler
 	client     netclientset.Interface
 	lister     netlisters.CertificateLister
-	written    ownWrites
+	written    ownWrites[*v1alpha1.Certificate]
 }
 
 var _ kcertreconciler.Interface = (*statusWriter)(nil)

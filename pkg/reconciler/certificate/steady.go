@@ -17,14 +17,17 @@ limitations under the License.
 package certificate
 
 import (
+	"context"
 	"sync"
 	"time"
 
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"k8s.io/apimachinery/pkg/types"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 
 	"knative.dev/net-certmanager/pkg/issuerconfig"
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 )
 
 // A Ready KCert is reconciled again and again with nothing changed: every
@@ -86,4 +89,23 @@ func (s *steadyKCerts) forget(uid types.UID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.entries, uid)
+}
+
+// steadyAsBefore says whether kcert is Ready and its reconcile would read
+// the same as its last steady one (steady.go), so it can be skipped.
+func (c *Reconciler) steadyAsBefore(ctx context.Context, kcert *v1alpha1.Certificate) bool {
+	in, ok := c.steady.lookup(kcert.UID)
+	cfg := config.FromContext(ctx)
+	if !ok || cfg == nil || cfg.LoadError != nil || c.certificates == nil {
+		return false
+	}
+	obj, exists, err := c.certificates.GetByKey(in.certificateKey)
+	cert, isCert := obj.(*cmv1.Certificate)
+	if err != nil || !exists || !isCert || !in.holds(kcert, cert.ResourceVersion, cfg.CertManager, c.claims.epochNow(), c.clock.Now()) {
+		return false
+	}
+	if c.stats != nil {
+		c.stats.ReportOutcome(ctx, OutcomeReady)
+	}
+	return true
 }

@@ -1,0 +1,54 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package certificate
+
+import (
+	"time"
+
+	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"knative.dev/networking/pkg/apis/networking/v1alpha1"
+
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
+)
+
+// explainWait says what a KCert that is not Ready waits for: the step of
+// cert-manager's chain, read from the caches only, when it is worth a
+// status write (resources.Waiting). A verdict that changes by time alone
+// is looked at again when it does.
+func (c *Reconciler) explainWait(kcert *v1alpha1.Certificate, cert *cmv1.Certificate, st *resources.Status, now time.Time) {
+	var step *resources.Stuck
+	if s, ok := resources.StuckStep(cert, c.owned, now); ok {
+		step = &s
+	}
+	var recheck time.Duration
+	st.Ready, recheck = resources.Waiting(st.Ready, step, cert, issuingFor(kcert, now))
+	if recheck > 0 {
+		c.enqueueAfter(kcert, recheck)
+	}
+}
+
+// issuingFor is how long the KCert has said resources.ReasonIssuing.
+func issuingFor(kcert *v1alpha1.Certificate, now time.Time) time.Duration {
+	ready := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady)
+	if ready == nil || ready.Status != corev1.ConditionUnknown || ready.Reason != resources.ReasonIssuing ||
+		ready.LastTransitionTime.Inner.IsZero() {
+		return 0
+	}
+	return max(now.Sub(ready.LastTransitionTime.Inner.Time), 0)
+}
