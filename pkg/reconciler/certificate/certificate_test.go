@@ -422,15 +422,11 @@ func TestReconcile(t *testing.T) {
 			approvedRequest(cmCert(kcert(), externalIssuer), now.Add(-10*time.Second)),
 		},
 	}, {
-		Name: "status: cert-manager has not evaluated the Certificate for PickUpWait: said, with the question",
+		Name: "status: cert-manager has not evaluated the Certificate for minutes: still in progress, no status write",
 		Key:  testKey,
 		Objects: []runtime.Object{
-			kcert(inProgress(0), readySince(now.Add(-resources.PickUpWait))),
+			kcert(inProgress(0), readySince(now.Add(-time.Hour))),
 			cmCert(kcert(), externalIssuer),
-		},
-		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(unknown(resources.ReasonAwaitingCertManager, fmt.Sprintf("Waiting for cert-manager to evaluate "+
-				"Certificate %s/%s (generation 0): nothing for more than 2m0s; is cert-manager's controller running?", testNS, testName)))),
 		},
 	}, {
 		Name: "status: DoesNotExist while issuing is in progress, not Failed",

@@ -20,7 +20,6 @@ import (
 	"time"
 
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
-	corev1 "k8s.io/api/core/v1"
 
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 
@@ -37,18 +36,8 @@ func (c *Reconciler) explainWait(kcert *v1alpha1.Certificate, cert *cmv1.Certifi
 		step = &s
 	}
 	var recheck time.Duration
-	st.Ready, recheck = resources.Waiting(st.Ready, step, cert, issuingFor(kcert, now))
+	st.Ready, recheck = resources.Waiting(st.Ready, step, cert)
 	if recheck > 0 {
 		c.enqueueAfter(kcert, recheck)
 	}
-}
-
-// issuingFor is how long the KCert has said resources.ReasonIssuing.
-func issuingFor(kcert *v1alpha1.Certificate, now time.Time) time.Duration {
-	ready := kcert.Status.GetCondition(v1alpha1.CertificateConditionReady)
-	if ready == nil || ready.Status != corev1.ConditionUnknown || ready.Reason != resources.ReasonIssuing ||
-		ready.LastTransitionTime.Inner.IsZero() {
-		return 0
-	}
-	return max(now.Sub(ready.LastTransitionTime.Inner.Time), 0)
 }

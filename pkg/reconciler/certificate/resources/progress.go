@@ -33,13 +33,12 @@ import (
 const ReasonIssuing = "Issuing"
 
 // Waiting is what a KCert that is not Ready says, given the mapped Ready
-// condition, the step cert-manager's chain waits at (nil: none found), and
-// how long the KCert has already said ReasonIssuing (0 if it does not).
+// condition and the step cert-manager's chain waits at (nil: none found).
 // A step worth a status write is one that needs a person (a denial, a
-// failure, an error text from cert-manager, a wait past PickUpWait); the
-// rest is ReasonIssuing. recheck, when positive, is when the answer can
-// change with nothing written to any object.
-func Waiting(ready Condition, step *Stuck, cert *cmv1.Certificate, issuingFor time.Duration) (cond Condition, recheck time.Duration) {
+// failure, an error text from cert-manager, a request nobody picked up
+// within PickUpWait); the rest is ReasonIssuing. recheck, when positive,
+// is when the answer can change with nothing written to any object.
+func Waiting(ready Condition, step *Stuck, cert *cmv1.Certificate) (cond Condition, recheck time.Duration) {
 	if step != nil {
 		recheck = step.RecheckAfter
 	}
@@ -47,16 +46,13 @@ func Waiting(ready Condition, step *Stuck, cert *cmv1.Certificate, issuingFor ti
 	case ready.Status == corev1.ConditionTrue:
 		return ready, 0
 
-	// cert-manager has not looked at the current spec: routine for a
-	// moment, worth saying once it lasts (is cert-manager running?).
-	case ready.Status == corev1.ConditionUnknown && ready.Reason == ReasonAwaitingCertManager:
-		if issuingFor < PickUpWait {
-			return issuing(cert), PickUpWait - issuingFor
-		}
-		ready.Message = fmt.Sprintf("%s: nothing for more than %s; is cert-manager's controller running?", ready.Message, PickUpWait)
-		return ready, 0
-
-	case ready.Status == corev1.ConditionUnknown && (step == nil || step.Progress):
+	// cert-manager has not looked at the current spec yet, or the step is
+	// routine. Waiting for cert-manager is not announced after a while:
+	// with 5,000 Certificates at once cert-manager takes minutes to reach
+	// each, and 3,506 of them would have said so for nothing, at two status
+	// writes each (BENCHMARKS.md); kn certmanager check tells whether
+	// cert-manager works.
+	case ready.Status == corev1.ConditionUnknown && (ready.Reason == ReasonAwaitingCertManager || step == nil || step.Progress):
 		return issuing(cert), recheck
 
 	case step != nil:
