@@ -64,6 +64,7 @@ func main() {
 	}
 
 	setClientLimitDefaults()
+	setCardinalityLimitDefault()
 
 	// Only cert-manager's HTTP-01 solver Services are cached, never every Service.
 	ctx := filteredinformerfactory.WithSelectors(signals.NewContext(), certificate.SolverServiceSelector)
