@@ -31,9 +31,9 @@ const ourPrefix = "net_certmanager_"
 
 // metricSeries scrapes each replica's Prometheus endpoint and reports how
 // many series of the controller's own metrics it exports, by name. With
-// -replicas above 1, the others are started for this and stopped after;
-// each exports the cache gauges (every replica caches every KCert), so the
-// totals add up across replicas.
+// -replicas above 1, the others are started for this and stopped after.
+// Only the replica that leads a KCert's bucket reports it in the cache
+// gauges, so the totals across replicas are what Prometheus stores.
 func (h *harness) metricSeries(ctx context.Context) error {
 	replicas := []*controllerProc{h.ctrl}
 	for i := 1; i < h.o.replicas; i++ {
@@ -47,10 +47,12 @@ func (h *harness) metricSeries(ctx context.Context) error {
 	total := 0
 	for i, c := range replicas {
 		var series map[string]int
-		err := h.waitFor(ctx, fmt.Sprintf("replica %d's certificate gauges", i), func() bool {
+		// Every replica exports the CRD gauge once it has started; a
+		// replica that leads no bucket exports no cache gauge.
+		err := h.waitFor(ctx, fmt.Sprintf("replica %d's metrics", i), func() bool {
 			s, err := scrapeSeries(ctx, c.metricsPort)
 			series = s
-			return err == nil && series[ourPrefix+"certificates"] > 0
+			return err == nil && series[ourPrefix+"certmanager_crds_found"] > 0
 		})
 		if err != nil {
 			return err
