@@ -25,9 +25,9 @@ import (
 
 	cmclientset "github.com/cert-manager/cert-manager/pkg/client/clientset/versioned"
 	"github.com/spf13/cobra"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"github.com/spf13/pflag"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/yaml"
 
 	netclientset "knative.dev/networking/pkg/client/clientset/versioned"
@@ -35,11 +35,10 @@ import (
 	"knative.dev/net-certmanager/pkg/kncm"
 )
 
-// root holds what every command shares: the kubeconfig flags of
-// cli-runtime (--kubeconfig, --context, -n, ...) and where our
-// components live.
+// root holds what every command shares: kubectl's kubeconfig flags
+// (--kubeconfig, --context, -n, ...) and where our components live.
 type root struct {
-	config           *genericclioptions.ConfigFlags
+	config           *kubeFlags
 	system           string
 	clusterNS        string
 	certificateClass string
@@ -48,10 +47,7 @@ type root struct {
 }
 
 func newRoot() *root {
-	r := &root{config: genericclioptions.NewConfigFlags(true).WithWrapConfigFn(func(c *rest.Config) *rest.Config {
-		c.QPS, c.Burst = 50, 100
-		return c
-	})}
+	r := &root{config: newKubeFlags()}
 	r.newClients = r.clients
 	return r
 }
@@ -75,10 +71,11 @@ func (r *root) options(namespaces []string) kncm.Options {
 }
 
 func (r *root) clients() (kncm.Clients, error) {
-	cfg, err := r.config.ToRESTConfig()
+	cfg, err := r.config.clientConfig().ClientConfig()
 	if err != nil {
 		return kncm.Clients{}, fmt.Errorf("kubeconfig: %w", err)
 	}
+	cfg.QPS, cfg.Burst = 50, 100
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return kncm.Clients{}, err
@@ -97,19 +94,42 @@ func (r *root) clients() (kncm.Clients, error) {
 // namespaceList is -n as doctor and rotation read it: a comma-separated
 // list, none meaning every namespace.
 func (r *root) namespaceList() []string {
-	if r.config.Namespace == nil || *r.config.Namespace == "" {
+	if r.config.overrides.Context.Namespace == "" {
 		return nil
 	}
-	return strings.Split(*r.config.Namespace, ",")
+	return strings.Split(r.config.overrides.Context.Namespace, ",")
 }
 
 // namespace is -n as kubectl reads it: else the kubeconfig context's.
 func (r *root) namespace() (string, error) {
-	ns, _, err := r.config.ToRawKubeConfigLoader().Namespace()
+	ns, _, err := r.config.clientConfig().Namespace()
 	if err != nil {
 		return "", fmt.Errorf("kubeconfig: %w", err)
 	}
 	return ns, nil
+}
+
+// kubeFlags are kubectl's kubeconfig flags, from client-go's clientcmd
+// (what cli-runtime's ConfigFlags wraps, without its resource builder,
+// which would bring kustomize and its 3.4 MB OpenAPI document into vendor/).
+type kubeFlags struct {
+	loading   *clientcmd.ClientConfigLoadingRules
+	overrides clientcmd.ConfigOverrides
+}
+
+func newKubeFlags() *kubeFlags {
+	return &kubeFlags{loading: clientcmd.NewDefaultClientConfigLoadingRules()}
+}
+
+// AddFlags adds --kubeconfig and kubectl's overrides: --context, --cluster,
+// --user, -n/--namespace, --server, --token, --as, --as-group, ...
+func (k *kubeFlags) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&k.loading.ExplicitPath, clientcmd.RecommendedConfigPathFlag, "", "path to the kubeconfig file to use")
+	clientcmd.BindOverrideFlags(&k.overrides, fs, clientcmd.RecommendedConfigOverrideFlags(""))
+}
+
+func (k *kubeFlags) clientConfig() clientcmd.ClientConfig {
+	return clientcmd.NewNonInteractiveDeferredLoadingClientConfig(k.loading, &k.overrides)
 }
 
 // output is the -o flag of a command, checked against the formats it has.
