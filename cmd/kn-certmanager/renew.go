@@ -47,6 +47,16 @@ func (s *selection) namespace(r *root) (string, error) {
 	return r.namespace()
 }
 
+// resolve returns the namespace to look in and the clients to look with.
+func (s *selection) resolve(r *root) (string, kncm.Clients, error) {
+	ns, err := s.namespace(r)
+	if err != nil {
+		return "", kncm.Clients{}, err
+	}
+	cl, err := r.newClients()
+	return ns, cl, err
+}
+
 func newRenewCommand(r *root) *cobra.Command {
 	var (
 		sel selection
@@ -75,11 +85,7 @@ not be triggered.`,
 			if len(names) > 0 && sel.allNamespaces {
 				return errors.New("KCerts named by name are looked up in one namespace: drop -A")
 			}
-			ns, err := sel.namespace(r)
-			if err != nil {
-				return err
-			}
-			cl, err := r.newClients()
+			ns, cl, err := sel.resolve(r)
 			if err != nil {
 				return err
 			}

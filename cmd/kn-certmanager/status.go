@@ -70,11 +70,7 @@ KCert shown is Ready. It reads the Certificate's Secret.`,
 			if len(args) == 1 && (sel.allNamespaces || sel.selector != "") {
 				return fmt.Errorf("a KCert named by name is looked up in one namespace: drop -A and -l")
 			}
-			ns, err := sel.namespace(r)
-			if err != nil {
-				return err
-			}
-			cl, err := r.newClients()
+			ns, cl, err := sel.resolve(r)
 			if err != nil {
 				return err
 			}
