@@ -224,21 +224,23 @@ func TestCountingProxyCountsRefusals(t *testing.T) {
 
 func TestWriteBudget(t *testing.T) {
 	tests := []struct {
-		name            string
-		n               int
-		writes, refused int
-		wantErr         bool
+		name                      string
+		n                         int
+		writes, refused, reissued int
+		wantErr                   bool
 	}{
-		{"4.0 writes per KCert and one refused write at N=50 are in budget", 50, 200, 1, false},
-		{"one write over 4.0 per KCert", 50, 201, 0, true},
-		{"two refused writes at N=50", 50, 150, 2, true},
-		{"5 refused writes per 1,000", 1000, 3000, 5, false},
-		{"6 refused writes per 1,000", 1000, 3000, 6, true},
+		{"4.0 writes per KCert and one refused write at N=50 are in budget", 50, 200, 1, 0, false},
+		{"one write over 4.0 per KCert", 50, 201, 0, 0, true},
+		{"two more status writes for a KCert cert-manager issued twice", 50, 202, 0, 1, false},
+		{"three more for one issued twice", 50, 203, 0, 1, true},
+		{"two refused writes at N=50", 50, 150, 2, 0, true},
+		{"5 refused writes per 1,000", 1000, 3000, 5, 0, false},
+		{"6 refused writes per 1,000", 1000, 3000, 6, 0, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := &harness{o: options{n: tc.n, maxWritesPerKCert: 4, maxRefusedPer1000: 5}, r: &results{}}
-			err := h.writeBudget(tc.writes, tc.refused)
+			err := h.writeBudget(tc.writes, tc.refused, tc.reissued)
 			if (err != nil) != tc.wantErr || (err != nil && !errors.Is(err, errWrites)) {
 				t.Errorf("writeBudget(%d, %d) = %v, want error: %t", tc.writes, tc.refused, err, tc.wantErr)
 			}
