@@ -114,11 +114,15 @@ func ComputeStatus(cert *cmv1.Certificate, now time.Time, known Known) Status {
 	readyTrue := Condition{Status: corev1.ConditionTrue}
 	failed := issuing != nil && issuing.Status == cmmeta.ConditionFalse && issuing.Reason != issuedReason
 	issuingNow := issuing != nil && issuing.Status == cmmeta.ConditionTrue
+	valid := !known.Refit && cert.Status.NotAfter != nil && now.Before(cert.Status.NotAfter.Time)
 	// A valid certificate, though cert-manager's Ready is not True.
-	replacing := !known.Refit && cert.Status.NotAfter != nil && now.Before(cert.Status.NotAfter.Time) &&
-		(ready == nil || ready.Status != cmmeta.ConditionTrue)
-	newIssuer := replacing && (hasReason(ready, incorrectIssuerReason) || hasReason(issuing, incorrectIssuerReason) ||
-		underway != nil && underway.Reason == ReasonIssuerChanged)
+	replacing := valid && (ready == nil || ready.Status != cmmeta.ConditionTrue)
+	issuerChange := hasReason(ready, incorrectIssuerReason) || hasReason(issuing, incorrectIssuerReason) ||
+		underway != nil && underway.Reason == ReasonIssuerChanged
+	// cert-manager can say Ready=True for the new generation while it is
+	// still issuing from the new issuer (Issuing=True IncorrectIssuer):
+	// the same re-issuance, so the same words.
+	newIssuer := issuerChange && (replacing || valid && issuingNow)
 
 	if replacing && known.InService != nil && now.Before(known.InService.Time) {
 		s.NotAfter = known.InService

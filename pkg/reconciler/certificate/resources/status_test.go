@@ -204,6 +204,21 @@ func TestComputeStatus(t *testing.T) {
 			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", incorrectIssuerMsg)),
 		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
 	}, {
+		// Seen at N = 1,000 in the scale harness: without this row's mapping,
+		// a KCert said IncorrectIssuer, then IssuerChanged again (2 writes).
+		name: "issuer changed: cert-manager says Ready for the new generation while it issues; still IssuerChanged",
+		cert: cert(newIssuer, inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready", "Certificate is up to date and has not expired"),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", incorrectIssuerMsg)),
+		known: Known{Reissue: issuerChangeUnderway},
+		want:  Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+	}, {
+		name: "issuer changed: Ready for the new generation and IncorrectIssuer, not known to the reconciler; still IssuerChanged",
+		cert: cert(newIssuer, inService,
+			cond(cmv1.CertificateConditionReady, cmmeta.ConditionTrue, "Ready", "Certificate is up to date and has not expired"),
+			cond(cmv1.CertificateConditionIssuing, cmmeta.ConditionTrue, "IncorrectIssuer", incorrectIssuerMsg)),
+		want: Status{Ready: ready, NotAfter: &notAfter, RenewalTime: &renewalTime, Renewing: issuerChangedTo(corev1.ConditionTrue)},
+	}, {
 		name: "issuer changed and the new issuance failed: still Ready while the old certificate is valid",
 		cert: cert(newIssuer, inService,
 			cond(cmv1.CertificateConditionReady, cmmeta.ConditionFalse, "IncorrectIssuer", incorrectIssuerMsg),
