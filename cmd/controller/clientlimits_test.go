@@ -19,6 +19,8 @@ package main
 import (
 	"os"
 	"testing"
+
+	clientfeatures "k8s.io/client-go/features"
 )
 
 func TestSetClientLimitDefaults(t *testing.T) {
@@ -52,5 +54,40 @@ func TestSetClientLimitDefaults(t *testing.T) {
 				t.Errorf("KUBE_API_BURST = %q, want %q", got, tc.wantBurst)
 			}
 		})
+	}
+}
+
+func TestSetWatchListDefault(t *testing.T) {
+	for _, tc := range []struct {
+		name, env, want string
+		set             bool
+	}{
+		{name: "unset: lists, not streams", want: "false"},
+		{name: "the operator's choice stays", env: "true", set: true, want: "true"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(watchListEnv, "") // restored after the test
+			if tc.set {
+				t.Setenv(watchListEnv, tc.env)
+			} else {
+				os.Unsetenv(watchListEnv)
+			}
+			setWatchListDefault()
+			if got := os.Getenv(watchListEnv); got != tc.want {
+				t.Errorf("%s = %q, want %q", watchListEnv, got, tc.want)
+			}
+		})
+	}
+}
+
+// client-go reads the variable under this name: its gate is off once the
+// default is set. client-go reads its environment once per process, so
+// this test must be the first to ask it.
+func TestWatchListDefaultReachesClientGo(t *testing.T) {
+	t.Setenv(watchListEnv, "")
+	os.Unsetenv(watchListEnv)
+	setWatchListDefault()
+	if clientfeatures.FeatureGates().Enabled(clientfeatures.WatchListClient) {
+		t.Errorf("client-go's %s gate is on after setWatchListDefault", clientfeatures.WatchListClient)
 	}
 }

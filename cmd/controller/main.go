@@ -64,6 +64,7 @@ func main() {
 	}
 
 	setClientLimitDefaults()
+	setWatchListDefault()
 	setCardinalityLimitDefault()
 
 	// Only cert-manager's HTTP-01 solver Services are cached, never every Service.

@@ -15,8 +15,6 @@ limitations under the License.
 */
 package main
 
-import "os"
-
 // cardinalityLimitEnv is where OpenTelemetry's Go SDK reads the limit of
 // series per instrument; knative.dev/pkg builds the MeterProvider without
 // setting one, so the SDK's default of 2,000 applies.
@@ -32,7 +30,5 @@ const noCardinalityLimit = "0"
 // setCardinalityLimitDefault lifts the limit unless the operator set one.
 // It must run before sharedmain builds the MeterProvider.
 func setCardinalityLimitDefault() {
-	if _, set := os.LookupEnv(cardinalityLimitEnv); !set {
-		_ = os.Setenv(cardinalityLimitEnv, noCardinalityLimit)
-	}
+	setEnvDefault(cardinalityLimitEnv, noCardinalityLimit)
 }
