@@ -58,6 +58,8 @@ func main() {
 		}
 		waitForCertManager(ctx, pr)
 		impl := certificate.NewController(*class, workers)(ctx, cmw)
+		// sharedmain starts and waits for the other caches.
+		certificate.StartOwnedInformers(ctx)
 		synced := informersSynced(ctx)
 		pr.synced.Store(&synced)
 		return impl

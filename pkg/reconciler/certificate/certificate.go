@@ -73,7 +73,9 @@ type Reconciler struct {
 	issuerLister        cmlisters.IssuerLister
 	clusterIssuerLister cmlisters.ClusterIssuerLister
 	owned               resources.OwnedObjects
-	clock               clock.PassiveClock
+	// ownedSynced says when the caches behind owned are filled (owned.go).
+	ownedSynced []cache.InformerSynced
+	clock       clock.PassiveClock
 	// enqueueAfter schedules a KCert to be looked at again, at its renewal time.
 	enqueueAfter func(obj interface{}, after time.Duration)
 	// stats receives reconcile outcomes and issuance latencies; nil: none.
@@ -189,6 +191,11 @@ func (c *Reconciler) reconcile(ctx context.Context, kcert *v1alpha1.Certificate)
 	c.specUpdates.record(kcert.UID, cert, changes)
 	now := c.clock.Now()
 	st := resources.ComputeStatus(cert, now, c.known(kcert, cert))
+	// Issuance and renewal are explained from the owned caches, which may
+	// still be filling after a start (owned.go): wait, saying nothing new.
+	if (!st.IsReady() || st.IsRenewing()) && !allSynced(c.ownedSynced) {
+		return controller.NewRequeueAfter(ownedCachesWait), nil
+	}
 	if st.Ready.Status != corev1.ConditionTrue {
 		exists, err := c.issuerExists(kcert.Namespace, issuer)
 		if err != nil {

@@ -138,6 +138,9 @@ func newTestReconciler(ctx context.Context, ls *rtesting.Listers, _ configmap.Wa
 	if stats, ok := ctx.Value(statsKey{}).(*fakeStats); ok {
 		r.stats = stats
 	}
+	if synced, ok := ctx.Value(ownedSyncedKey{}).(cache.InformerSynced); ok {
+		r.ownedSynced = []cache.InformerSynced{synced}
+	}
 	if inner, ok := ctx.Value(innerKey{}).(**Reconciler); ok {
 		*inner = r
 	}

@@ -21,6 +21,8 @@ import (
 
 	acmev1 "github.com/cert-manager/cert-manager/pkg/apis/acme/v1"
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	acmev1informers "github.com/cert-manager/cert-manager/pkg/client/informers/externalversions/acme/v1"
+	cmv1informers "github.com/cert-manager/cert-manager/pkg/client/informers/externalversions/certmanager/v1"
 	acmelisters "github.com/cert-manager/cert-manager/pkg/client/listers/acme/v1"
 	cmlisters "github.com/cert-manager/cert-manager/pkg/client/listers/certmanager/v1"
 	"go.opentelemetry.io/otel"
@@ -29,6 +31,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	corev1informers "k8s.io/client-go/informers/core/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/clock"
 
@@ -38,7 +41,7 @@ import (
 	kcertinformer "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate"
 	kcertreconciler "knative.dev/networking/pkg/client/injection/reconciler/networking/v1alpha1/certificate"
 	netlisters "knative.dev/networking/pkg/client/listers/networking/v1alpha1"
-	filteredservice "knative.dev/pkg/client/injection/kube/informers/core/v1/service/filtered"
+	filteredfactory "knative.dev/pkg/client/injection/kube/informers/factory/filtered"
 	"knative.dev/pkg/configmap"
 	"knative.dev/pkg/controller"
 	"knative.dev/pkg/injection"
@@ -48,12 +51,10 @@ import (
 
 	"knative.dev/net-certmanager/pkg/certmanagerapi"
 	cmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client"
-	challengeinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/challenge"
-	orderinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/order"
 	cmcertinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificate"
-	crinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificaterequest"
 	clusterissuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/clusterissuer"
 	issuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/issuer"
+	cmfactory "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/factory"
 	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
@@ -73,15 +74,28 @@ func NewController(class string, workers int) injection.ControllerConstructor {
 	}
 }
 
-// certManagerInformers gets the injection informer of each resource of
-// certmanagerapi.Watched; a test keeps the two in step.
+// certManagerInformers gets the informer of each resource of
+// certmanagerapi.Watched; a test keeps the two in step. Those of the
+// objects under a Certificate come from the factory, not from their
+// injection packages, which would have sharedmain wait for them (owned.go).
 var certManagerInformers = map[schema.GroupVersionResource]func(context.Context) cache.SharedIndexInformer{
-	certmanagerapi.Certificates:        func(ctx context.Context) cache.SharedIndexInformer { return cmcertinformer.Get(ctx).Informer() },
-	certmanagerapi.CertificateRequests: func(ctx context.Context) cache.SharedIndexInformer { return crinformer.Get(ctx).Informer() },
-	certmanagerapi.Issuers:             func(ctx context.Context) cache.SharedIndexInformer { return issuerinformer.Get(ctx).Informer() },
-	certmanagerapi.ClusterIssuers:      func(ctx context.Context) cache.SharedIndexInformer { return clusterissuerinformer.Get(ctx).Informer() },
-	certmanagerapi.Orders:              func(ctx context.Context) cache.SharedIndexInformer { return orderinformer.Get(ctx).Informer() },
-	certmanagerapi.Challenges:          func(ctx context.Context) cache.SharedIndexInformer { return challengeinformer.Get(ctx).Informer() },
+	certmanagerapi.Certificates: func(ctx context.Context) cache.SharedIndexInformer { return cmcertinformer.Get(ctx).Informer() },
+	certmanagerapi.CertificateRequests: func(ctx context.Context) cache.SharedIndexInformer {
+		return certManager(ctx).CertificateRequests().Informer()
+	},
+	certmanagerapi.Issuers:        func(ctx context.Context) cache.SharedIndexInformer { return issuerinformer.Get(ctx).Informer() },
+	certmanagerapi.ClusterIssuers: func(ctx context.Context) cache.SharedIndexInformer { return clusterissuerinformer.Get(ctx).Informer() },
+	certmanagerapi.Orders:         func(ctx context.Context) cache.SharedIndexInformer { return acme(ctx).Orders().Informer() },
+	certmanagerapi.Challenges:     func(ctx context.Context) cache.SharedIndexInformer { return acme(ctx).Challenges().Informer() },
+}
+
+func certManager(ctx context.Context) cmv1informers.Interface {
+	return cmfactory.Get(ctx).Certmanager().V1()
+}
+func acme(ctx context.Context) acmev1informers.Interface { return cmfactory.Get(ctx).Acme().V1() }
+
+func solverServices(ctx context.Context) corev1informers.ServiceInformer {
+	return filteredfactory.Get(ctx, SolverServiceSelector).Core().V1().Services()
 }
 
 // Informers returns every informer the reconciler reads: the KCerts', one
@@ -92,7 +106,7 @@ func Informers(ctx context.Context) []cache.SharedIndexInformer {
 	for _, gvr := range certmanagerapi.Watched {
 		out = append(out, certManagerInformers[gvr](ctx))
 	}
-	return append(out, filteredservice.Get(ctx, SolverServiceSelector).Informer())
+	return append(out, solverServices(ctx).Informer())
 }
 
 func newController(ctx context.Context, cmw configmap.Watcher, class string, workers int, clk clock.PassiveClock) *controller.Impl {
@@ -102,10 +116,10 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 	certInformer := cmcertinformer.Get(ctx)
 	issuerInformer := issuerinformer.Get(ctx)
 	clusterIssuerInformer := clusterissuerinformer.Get(ctx)
-	crInformer := crinformer.Get(ctx)
-	orderInformer := orderinformer.Get(ctx)
-	challengeInformer := challengeinformer.Get(ctx)
-	serviceInformer := filteredservice.Get(ctx, SolverServiceSelector)
+	crInformer := certManager(ctx).CertificateRequests()
+	orderInformer := acme(ctx).Orders()
+	challengeInformer := acme(ctx).Challenges()
+	serviceInformer := solverServices(ctx)
 
 	owned := &ownedIndex{
 		certificateRequests: mustIndex(crInformer.Informer(), OwnerUIDIndexers),
@@ -133,6 +147,7 @@ func newController(ctx context.Context, cmw configmap.Watcher, class string, wor
 		issuerLister:        issuerInformer.Lister(),
 		clusterIssuerLister: clusterIssuerInformer.Lister(),
 		owned:               owned,
+		ownedSynced:         ownedSynced(ctx),
 		clock:               clk,
 		stats:               stats,
 	}
