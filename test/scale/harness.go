@@ -180,6 +180,9 @@ func run(o options, r *results) error {
 	if err := h.trickleLatency(ctx); err != nil {
 		return err
 	}
+	if err := h.statusWriteFloor(ctx); err != nil {
+		return err
+	}
 	total := 1 + o.n + o.trickle
 	if err := h.resync(ctx, total); err != nil {
 		if errors.Is(err, errWrites) {

@@ -21,6 +21,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 )
 
 // logTail follows a controller log and counts "Reconcile succeeded" lines
@@ -33,6 +34,8 @@ type logTail struct {
 	partial []byte
 	total   int
 	keys    map[string]bool
+	// ownedFilled is when the controller logged its owned caches filled.
+	ownedFilled time.Time
 }
 
 func newLogTail(path string) *logTail { return &logTail{path: path, keys: map[string]bool{}} }
@@ -58,6 +61,8 @@ func (t *logTail) read() {
 				if k, ok := reconciledKey(line); ok && strings.HasPrefix(k, "scale-") {
 					t.total++
 					t.keys[k] = true
+				} else if at, ok := ownedCachesFilled(line); ok {
+					t.ownedFilled = at
 				}
 			}
 		}
@@ -81,6 +86,29 @@ func reconciledKey(line string) (string, bool) {
 	}
 	k, ok := m["knative.dev/key"].(string)
 	return k, ok
+}
+
+// ownedCachesFilled returns the time of the controller's line saying that
+// its owned caches (requests, orders, challenges, solver Services) filled.
+func ownedCachesFilled(line string) (time.Time, bool) {
+	if !strings.Contains(line, "Caches of CertificateRequests") {
+		return time.Time{}, false
+	}
+	var m struct {
+		Timestamp time.Time `json:"timestamp"`
+	}
+	if err := json.Unmarshal([]byte(line), &m); err != nil || m.Timestamp.IsZero() {
+		return time.Time{}, false
+	}
+	return m.Timestamp, true
+}
+
+// ownedCachesFilledAt is when the owned caches filled; zero: not yet.
+func (t *logTail) ownedCachesFilledAt() time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.read()
+	return t.ownedFilled
 }
 
 func (t *logTail) succeeded() int {

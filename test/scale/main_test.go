@@ -170,6 +170,14 @@ func TestLogTail(t *testing.T) {
 	if got, want := tail.distinct(), 2; got != want {
 		t.Errorf("distinct = %d, want %d", got, want)
 	}
+	if got := tail.ownedCachesFilledAt(); !got.IsZero() {
+		t.Errorf("owned caches filled at %v before the controller said so", got)
+	}
+	// The controller's line, with its own timestamp.
+	write(`{"severity":"INFO","timestamp":"2026-11-30T07:01:02.5Z","message":"Caches of CertificateRequests, Orders, Challenges and solver Services filled in 612ms"}` + "\n")
+	if got, want := tail.ownedCachesFilledAt(), time.Date(2026, 11, 30, 7, 1, 2, 500_000_000, time.UTC); !got.Equal(want) {
+		t.Errorf("owned caches filled at %v, want %v", got, want)
+	}
 }
 
 // The proxy counts every request and, apart, the ones the apiserver refused,

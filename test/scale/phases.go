@@ -223,6 +223,12 @@ func (h *harness) restart(ctx context.Context, total int) error {
 		return err
 	}
 	h.r.set("restart_steady_state", time.Since(t0))
+	// The caches of the objects under Certificates fill alongside; only
+	// KCerts being issued or renewed wait for them.
+	if err := h.waitFor(ctx, "the restarted controller's owned caches", func() bool { return !h.ctrl.tail.ownedCachesFilledAt().IsZero() }); err != nil {
+		return err
+	}
+	h.r.set("restart_all_caches_filled", h.ctrl.tail.ownedCachesFilledAt().Sub(t0))
 	if err := h.quiet(ctx, 3*time.Second); err != nil {
 		return err
 	}
