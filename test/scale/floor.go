@@ -47,6 +47,9 @@ func (h *harness) statusWriteFloor(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The controller's client limits: client-go's default of 5 QPS would
+	// time its rate limiter instead.
+	cfg.QPS, cfg.Burst = float32(h.o.qps), h.o.burst
 	asController, err := netclient.NewForConfig(cfg)
 	if err != nil {
 		return err
