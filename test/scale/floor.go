@@ -32,8 +32,9 @@ import (
 
 const (
 	// nsFloor holds the KCert whose status the harness writes itself; no
-	// controller serves its class.
-	nsFloor       = "scale-write-floor"
+	// controller serves its class, and the harness watches only KCerts
+	// of the controller's class.
+	nsFloor       = "bench-write-floor"
 	unservedClass = "unserved.bench-scale.knative.dev"
 	floorWrites   = 50
 )

@@ -29,9 +29,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/cache"
 
+	"knative.dev/networking/pkg/apis/networking"
 	"knative.dev/networking/pkg/apis/networking/v1alpha1"
 	netinformers "knative.dev/networking/pkg/client/informers/externalversions"
 	"knative.dev/pkg/apis"
+
+	"knative.dev/net-certmanager/test/localenv"
 )
 
 func key(m metav1.Object) string { return m.GetNamespace() + "/" + m.GetName() }
@@ -65,7 +68,8 @@ func (h *harness) startWatches(ctx context.Context) {
 	nf := netinformers.NewSharedInformerFactory(h.net, 0)
 	onKCert := func(obj any) {
 		c, ok := obj.(*v1alpha1.Certificate)
-		if !ok {
+		// Only the controller's KCerts: the write floor's is of no class it serves.
+		if !ok || c.Annotations[networking.CertificateClassAnnotationKey] != localenv.CertificateClass {
 			return
 		}
 		st := kcertState{ready: c.Status.GetCondition(v1alpha1.CertificateConditionReady).IsTrue(),
