@@ -119,7 +119,9 @@ func (s *otelStats) ReportIssued(ctx context.Context, certType string, latency t
 
 // outcome names how a reconcile ended, for the outcome counter.
 func outcome(ready *apis.Condition, event error) string {
-	if event != nil && !controller.IsPermanentError(event) && (ready == nil || !ready.IsFalse()) {
+	// A KCert put back to wait (for the owned caches) has not failed.
+	requeued, _ := controller.IsRequeueKey(event)
+	if event != nil && !controller.IsPermanentError(event) && !requeued && (ready == nil || !ready.IsFalse()) {
 		return OutcomeError
 	}
 	switch {

@@ -240,6 +240,7 @@ func TestOutcome(t *testing.T) {
 		{"in progress", cond(corev1.ConditionUnknown, "InProgress"), nil, "InProgress"},
 		{"no reason", cond(corev1.ConditionUnknown, ""), nil, "Unknown"},
 		{"transient error", cond(corev1.ConditionUnknown, "X"), errors.New("boom"), OutcomeError},
+		{"put back to wait, status kept", cond(corev1.ConditionUnknown, "Issuing"), controller.NewRequeueAfter(ownedCachesWait), "Issuing"},
 		{"no condition", nil, nil, OutcomeError},
 	}
 	for _, tc := range tests {
