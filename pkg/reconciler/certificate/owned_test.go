@@ -19,6 +19,7 @@ package certificate
 import (
 	"context"
 	"testing"
+	"time"
 
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
@@ -88,4 +89,41 @@ func TestOwnedCachesFilling(t *testing.T) {
 			statusUpdate(kcert(ready, renewing(corev1.ConditionTrue, "Renewing", "Renewing certificate as renewal was scheduled at 2026-11-27"))),
 		},
 	}})
+}
+
+// The owned informers start only once the other caches are filled, and
+// then fill too.
+func TestOwnedInformersStartAfterTheOthers(t *testing.T) {
+	ctx := setupContext(t)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	owned := OwnedInformers(ctx)
+	isOwned := map[cache.SharedIndexInformer]bool{}
+	for _, inf := range owned {
+		isOwned[inf] = true
+	}
+	StartOwnedInformers(ctx)
+
+	// The others are not running: the owned ones do not start.
+	time.Sleep(10 * syncPoll)
+	for _, inf := range owned {
+		if inf.HasSynced() {
+			t.Fatalf("owned informer %T synced before the others were", inf)
+		}
+	}
+
+	for _, inf := range Informers(ctx) {
+		if !isOwned[inf] {
+			go inf.Run(ctx.Done())
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for _, inf := range owned {
+		for !inf.HasSynced() {
+			if time.Now().After(deadline) {
+				t.Fatalf("owned informer %T not synced 5 s after the others started", inf)
+			}
+			time.Sleep(syncPoll)
+		}
+	}
 }
