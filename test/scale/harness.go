@@ -86,6 +86,7 @@ type harness struct {
 	cmSeen     map[string]time.Time  // ns/name -> first seen
 	cmReady    map[string]time.Time  // ns/name -> first seen Ready=True
 	cmIssuer   map[string]string     // ns/name -> issuerRef.name
+	cmRevision map[string]int        // ns/name -> status.revision: cert-manager's issuances
 	kcertReady map[string]time.Time  // ns/name -> first seen Ready=True
 	kcertNow   map[string]kcertState // ns/name -> as last seen
 	// reasonsSeen counts, per namespace and Ready reason, the KCerts seen
@@ -117,7 +118,7 @@ func run(o options, r *results) error {
 		return err
 	}
 	h := &harness{o: o, r: r, env: env, launcher: childproc.NewLauncher(),
-		cmSeen: map[string]time.Time{}, cmReady: map[string]time.Time{}, cmIssuer: map[string]string{}, kcertReady: map[string]time.Time{},
+		cmSeen: map[string]time.Time{}, cmReady: map[string]time.Time{}, cmIssuer: map[string]string{}, cmRevision: map[string]int{}, kcertReady: map[string]time.Time{},
 		kcertNow: map[string]kcertState{}, reasonsSeen: map[string]map[string]int{}, reasonSeen: map[string]bool{}}
 	defer func() {
 		h.stopController()

@@ -278,3 +278,14 @@ go_goroutines 40
 		t.Errorf("series (-want +got):\n%s", diff)
 	}
 }
+
+// A Certificate cert-manager issued twice over the issuer change counts
+// one extra issuance; one issued once, or not a KCert's, counts none.
+func TestExtraIssuances(t *testing.T) {
+	kcerts := map[string]kcertState{"ns/once": {}, "ns/twice": {}, "ns/thrice": {}, "ns/missed": {}}
+	before := map[string]int{"ns/once": 1, "ns/twice": 1, "ns/thrice": 2, "ns/missed": 1, "raw/x": 1}
+	after := map[string]int{"ns/once": 2, "ns/twice": 3, "ns/thrice": 5, "ns/missed": 1, "raw/x": 4}
+	if got, want := extraIssuances(before, after, kcerts), 1+2; got != want {
+		t.Errorf("extraIssuances = %d, want %d", got, want)
+	}
+}

@@ -54,6 +54,9 @@ func (h *harness) startWatches(ctx context.Context) {
 			h.cmSeen[k] = now
 		}
 		h.cmIssuer[k] = c.Spec.IssuerRef.Name
+		if c.Status.Revision != nil {
+			h.cmRevision[k] = *c.Status.Revision
+		}
 		for _, cond := range c.Status.Conditions {
 			if cond.Type == cmv1.CertificateConditionReady && cond.Status == cmmeta.ConditionTrue {
 				if _, ok := h.cmReady[k]; !ok {
