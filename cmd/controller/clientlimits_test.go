@@ -17,10 +17,12 @@ limitations under the License.
 package main
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
 	clientfeatures "k8s.io/client-go/features"
+	"k8s.io/utils/ptr"
 )
 
 func TestSetClientLimitDefaults(t *testing.T) {
@@ -57,26 +59,36 @@ func TestSetClientLimitDefaults(t *testing.T) {
 	}
 }
 
-func TestSetWatchListDefault(t *testing.T) {
+// Each single-variable default is set when the variable is unset, and an
+// operator's value, even empty, stays.
+func TestEnvDefaults(t *testing.T) {
 	for _, tc := range []struct {
-		name, env, want string
-		set             bool
+		key, want string
+		set       func()
 	}{
-		{name: "unset: lists, not streams", want: "false"},
-		{name: "the operator's choice stays", env: "true", set: true, want: "true"},
+		{watchListEnv, "false", setWatchListDefault},
+		{cardinalityLimitEnv, noCardinalityLimit, setCardinalityLimitDefault},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv(watchListEnv, "") // restored after the test
-			if tc.set {
-				t.Setenv(watchListEnv, tc.env)
-			} else {
-				os.Unsetenv(watchListEnv)
+		for _, operator := range []*string{nil, ptr.To("10000"), ptr.To("")} {
+			name := tc.key + " unset"
+			if operator != nil {
+				name = fmt.Sprintf("%s=%q", tc.key, *operator)
 			}
-			setWatchListDefault()
-			if got := os.Getenv(watchListEnv); got != tc.want {
-				t.Errorf("%s = %q, want %q", watchListEnv, got, tc.want)
-			}
-		})
+			t.Run(name, func(t *testing.T) {
+				t.Setenv(tc.key, "") // restored after the test
+				want := tc.want
+				if operator != nil {
+					t.Setenv(tc.key, *operator)
+					want = *operator
+				} else {
+					os.Unsetenv(tc.key)
+				}
+				tc.set()
+				if got := os.Getenv(tc.key); got != want {
+					t.Errorf("%s = %q, want %q", tc.key, got, want)
+				}
+			})
+		}
 	}
 }
 

@@ -26,29 +26,6 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 )
 
-func TestSetCardinalityLimitDefault(t *testing.T) {
-	for _, tc := range []struct {
-		name, env, want string
-		set             bool
-	}{
-		{name: "unset: no limit", want: noCardinalityLimit},
-		{name: "the operator's limit stays", env: "10000", set: true, want: "10000"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv(cardinalityLimitEnv, "") // restored after the test
-			if tc.set {
-				t.Setenv(cardinalityLimitEnv, tc.env)
-			} else {
-				os.Unsetenv(cardinalityLimitEnv)
-			}
-			setCardinalityLimitDefault()
-			if got := os.Getenv(cardinalityLimitEnv); got != tc.want {
-				t.Errorf("%s = %q, want %q", cardinalityLimitEnv, got, tc.want)
-			}
-		})
-	}
-}
-
 // The SDK honours the variable: 3,000 series of one gauge are all exported.
 func TestCardinalityLimitLiftedInTheSDK(t *testing.T) {
 	t.Setenv(cardinalityLimitEnv, "")

@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -419,20 +420,12 @@ func extraIssuances(before, after map[string]int, kcerts map[string]kcertState) 
 func (h *harness) revisionSnapshot() map[string]int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	out := make(map[string]int, len(h.cmRevision))
-	for k, v := range h.cmRevision {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(h.cmRevision)
 }
 
 // kcertSnapshot copies what the watch last saw of every KCert.
 func (h *harness) kcertSnapshot() map[string]kcertState {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	out := make(map[string]kcertState, len(h.kcertNow))
-	for k, v := range h.kcertNow {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(h.kcertNow)
 }

@@ -677,8 +677,7 @@ func TestReconcile(t *testing.T) {
 			deniedRequest(cmCert(kcert(), externalIssuer)),
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist; waiting at "+
-				"CertificateRequestDenied: CertificateRequest "+testName+"-1 was denied by policy.cert-manager.io: no policy approves example.com"))),
+			statusUpdate(kcert(deniedStep)),
 		},
 	}, {
 		Name: "HTTP01: challenges through a namespaced ACME Issuer are published",
@@ -877,6 +876,10 @@ const selfCheckResetStep = "; waiting at ChallengePending: Challenge " + testNam
 	"Waiting for HTTP-01 challenge propagation: failed to perform self check GET request: read tcp 10.0.0.1:80: read: connection reset by peer"
 
 // deniedRequest is a CertificateRequest that an approver denied.
+// deniedStep is what a KCert says of its request denied as deniedRequest denies it.
+var deniedStep = unknown("DoesNotExist", "Issuing certificate as Secret does not exist; waiting at "+
+	"CertificateRequestDenied: CertificateRequest "+testName+"-1 was denied by policy.cert-manager.io: no policy approves example.com")
+
 func deniedRequest(cert *cmv1.Certificate) *cmv1.CertificateRequest {
 	cr := certificateRequest(cert, testName+"-1")
 	cr.Status.Conditions = []cmv1.CertificateRequestCondition{{Type: cmv1.CertificateRequestConditionDenied,

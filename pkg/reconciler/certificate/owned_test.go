@@ -77,8 +77,7 @@ func TestOwnedCachesFilling(t *testing.T) {
 			deniedRequest(cmCert(kcert(), externalIssuer)),
 		},
 		WantStatusUpdates: []clientgotesting.UpdateActionImpl{
-			statusUpdate(kcert(unknown("DoesNotExist", "Issuing certificate as Secret does not exist; waiting at "+
-				"CertificateRequestDenied: CertificateRequest "+testName+"-1 was denied by policy.cert-manager.io: no policy approves example.com"))),
+			statusUpdate(kcert(deniedStep)),
 		},
 	}, {
 		Name:    "filled: the renewal is said",
