@@ -82,15 +82,13 @@ func StartOwnedInformers(ctx context.Context) {
 	for _, inf := range owned {
 		isOwned[inf] = true
 	}
-	var first, synced []cache.InformerSynced
+	var first []cache.InformerSynced
 	for _, inf := range Informers(ctx) {
 		if !isOwned[inf] {
 			first = append(first, inf.HasSynced)
 		}
 	}
-	for _, inf := range owned {
-		synced = append(synced, inf.HasSynced)
-	}
+	synced := ownedSynced(ctx)
 	go func() {
 		if !waitSynced(ctx, first) {
 			return
