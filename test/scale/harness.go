@@ -89,11 +89,14 @@ type harness struct {
 	cmRevision map[string]int        // ns/name -> status.revision: cert-manager's issuances
 	kcertReady map[string]time.Time  // ns/name -> first seen Ready=True
 	kcertNow   map[string]kcertState // ns/name -> as last seen
-	// reasonsSeen counts, per namespace and Ready reason, the KCerts seen
-	// with it: what the status writes said.
-	reasonsSeen map[string]map[string]int
-	reasonSeen  map[string]bool // ns/name/reason
+	// reasonSeen holds every condition a KCert was seen with: what the
+	// status writes said.
+	reasonSeen map[seenReason]bool
 }
+
+// seenReason is a KCert (ns/name) and one condition it showed: "True/",
+// "Unknown/Issuing", "Renewing True/IssuerChanged".
+type seenReason struct{ kcert, reason string }
 
 // kcertState is what the rollout waits on of a KCert.
 type kcertState struct {
@@ -119,7 +122,7 @@ func run(o options, r *results) error {
 	}
 	h := &harness{o: o, r: r, env: env, launcher: childproc.NewLauncher(),
 		cmSeen: map[string]time.Time{}, cmReady: map[string]time.Time{}, cmIssuer: map[string]string{}, cmRevision: map[string]int{}, kcertReady: map[string]time.Time{},
-		kcertNow: map[string]kcertState{}, reasonsSeen: map[string]map[string]int{}, reasonSeen: map[string]bool{}}
+		kcertNow: map[string]kcertState{}, reasonSeen: map[seenReason]bool{}}
 	defer func() {
 		h.stopController()
 		h.launcher.Close()

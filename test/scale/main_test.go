@@ -19,6 +19,7 @@ package main
 import (
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -287,5 +288,23 @@ func TestExtraIssuances(t *testing.T) {
 	after := map[string]int{"ns/once": 2, "ns/twice": 3, "ns/thrice": 5, "ns/missed": 1, "raw/x": 4}
 	if got, want := extraIssuances(before, after, kcerts), 1+2; got != want {
 		t.Errorf("extraIssuances = %d, want %d", got, want)
+	}
+}
+
+// Conditions seen are counted once per KCert, per namespace; a KCert that
+// showed Renewing (cert-manager issued it again) counts once as re-issued.
+func TestReasonCountsAndReissued(t *testing.T) {
+	h := &harness{reasonSeen: map[seenReason]bool{
+		{"scale-bench/a", "Unknown/Issuing"}: true, {"scale-bench/a", "True/"}: true,
+		{"scale-bench/b", "Unknown/Issuing"}: true, {"scale-bench/b", "True/"}: true,
+		{"scale-bench/b", "Renewing True/DoesNotExist"}: true, {"scale-bench/b", "Renewing True/Issuing"}: true,
+		{"scale-trickle/c", "Renewing True/DoesNotExist"}: true,
+	}}
+	want := map[string]int{"Unknown/Issuing": 2, "True/": 2, "Renewing True/DoesNotExist": 1, "Renewing True/Issuing": 1}
+	if got := h.reasonCounts(nsBench); !maps.Equal(got, want) {
+		t.Errorf("reasonCounts = %v, want %v", got, want)
+	}
+	if got := h.reissued(nsBench); got != 1 {
+		t.Errorf("reissued = %d, want 1", got)
 	}
 }

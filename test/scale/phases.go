@@ -91,9 +91,7 @@ func (h *harness) burst(ctx context.Context) error {
 	h.r.set("burst_refused_requests", h.proxy.refusedSnapshot().sub(r0).rows())
 	h.r.set("burst_writes_excluding_leases", d.writes(leases))
 	h.r.set("burst_kcert_status_writes", d[requestKey{"update", "certificates/status"}])
-	h.mu.Lock()
-	h.r.set("burst_kcerts_by_ready_reason_seen", h.reasonsSeen[nsBench])
-	h.mu.Unlock()
+	h.r.set("burst_kcerts_by_ready_reason_seen", h.reasonCounts(nsBench))
 	h.r.set("burst_controller_cpu", p1.CPU-p0.CPU)
 	h.r.set("burst_controller_peak_rss_mb", mb(p1.PeakRSS))
 	h.r.set("burst_controller_rss_mb", mb(p1.RSS))
@@ -108,11 +106,24 @@ func (h *harness) reissued(ns string) int {
 	defer h.mu.Unlock()
 	seen := map[string]bool{}
 	for k := range h.reasonSeen {
-		if name, _, ok := strings.Cut(k, "/Renewing "); ok && strings.HasPrefix(name, ns+"/") {
-			seen[name] = true
+		if strings.HasPrefix(k.kcert, ns+"/") && strings.HasPrefix(k.reason, "Renewing ") {
+			seen[k.kcert] = true
 		}
 	}
 	return len(seen)
+}
+
+// reasonCounts counts, per condition, the KCerts of ns seen with it.
+func (h *harness) reasonCounts(ns string) map[string]int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := map[string]int{}
+	for k := range h.reasonSeen {
+		if strings.HasPrefix(k.kcert, ns+"/") {
+			out[k.reason]++
+		}
+	}
+	return out
 }
 
 // writeBudget gates the burst on writes per KCert and on refused writes
@@ -391,9 +402,7 @@ func (h *harness) rollout(ctx context.Context, total int) error {
 	d = h.proxy.snapshot().sub(c1)
 	h.r.set("rollout_requests", d.rows())
 	h.r.set("rollout_refused_requests", h.proxy.refusedSnapshot().sub(r1).rows())
-	h.mu.Lock()
-	h.r.set("rollout_bench_kcerts_by_condition_seen", h.reasonsSeen[nsBench])
-	h.mu.Unlock()
+	h.r.set("rollout_bench_kcerts_by_condition_seen", h.reasonCounts(nsBench))
 	statusWrites := d[requestKey{"update", "certificates/status"}]
 	h.r.set("rollout_kcert_status_writes_per_kcert", float64(statusWrites)/float64(len(before)))
 	// cert-manager issuing a Certificate twice over the change is two

@@ -93,13 +93,7 @@ func (h *harness) startWatches(ctx context.Context) {
 			if t != v1alpha1.CertificateConditionReady {
 				r = string(t) + " " + r
 			}
-			if k := key(c) + "/" + r; !h.reasonSeen[k] {
-				h.reasonSeen[k] = true
-				if h.reasonsSeen[c.Namespace] == nil {
-					h.reasonsSeen[c.Namespace] = map[string]int{}
-				}
-				h.reasonsSeen[c.Namespace][r]++
-			}
+			h.reasonSeen[seenReason{key(c), r}] = true
 		}
 		if !st.ready {
 			return
