@@ -235,8 +235,8 @@ func (h *harness) restart(ctx context.Context, total int) error {
 		return err
 	}
 	h.r.set("restart_steady_state", time.Since(t0))
-	// The caches of the objects under Certificates fill alongside; only
-	// KCerts being issued or renewed wait for them.
+	// The caches of the objects under Certificates fill after the others;
+	// only KCerts being issued or renewed wait for them.
 	if err := h.waitFor(ctx, "the restarted controller's owned caches", func() bool { return !h.ctrl.tail.ownedCachesFilledAt().IsZero() }); err != nil {
 		return err
 	}
