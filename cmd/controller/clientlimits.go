@@ -35,20 +35,6 @@ func setClientLimitDefaults() {
 	setEnvDefault("KUBE_API_BURST", defaultKubeAPIBurst)
 }
 
-// watchListEnv is where client-go reads its WatchListClient feature gate,
-// on by default since client-go 1.35: the informers then fill their caches
-// from a stream of one watch event per object instead of one list from
-// the API server's watch cache. Filling every cache of 1,000 issued KCerts
-// took 1.2-1.3 s streamed and 0.5-0.9 s listed (the same API server,
-// 2026-11-30, BENCHMARKS.md), and the restarted controller reconciles
-// nothing until its caches are filled. The stream saves the API server
-// memory on lists far larger than ours.
-const watchListEnv = "KUBE_FEATURE_WatchListClient"
-
-// setWatchListDefault turns the streamed lists off unless the operator set
-// the gate. It must run before any client-go informer starts.
-func setWatchListDefault() { setEnvDefault(watchListEnv, "false") }
-
 // setEnvDefault sets key unless it is set, even to "": a variable that is
 // set is the operator's choice.
 func setEnvDefault(key, value string) {

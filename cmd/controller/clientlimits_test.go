@@ -21,7 +21,6 @@ import (
 	"os"
 	"testing"
 
-	clientfeatures "k8s.io/client-go/features"
 	"k8s.io/utils/ptr"
 )
 
@@ -66,7 +65,6 @@ func TestEnvDefaults(t *testing.T) {
 		key, want string
 		set       func()
 	}{
-		{watchListEnv, "false", setWatchListDefault},
 		{cardinalityLimitEnv, noCardinalityLimit, setCardinalityLimitDefault},
 	} {
 		for _, operator := range []*string{nil, ptr.To("10000"), ptr.To("")} {
@@ -89,17 +87,5 @@ func TestEnvDefaults(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-// client-go reads the variable under this name: its gate is off once the
-// default is set. client-go reads its environment once per process, so
-// this test must be the first to ask it.
-func TestWatchListDefaultReachesClientGo(t *testing.T) {
-	t.Setenv(watchListEnv, "")
-	os.Unsetenv(watchListEnv)
-	setWatchListDefault()
-	if clientfeatures.FeatureGates().Enabled(clientfeatures.WatchListClient) {
-		t.Errorf("client-go's %s gate is on after setWatchListDefault", clientfeatures.WatchListClient)
 	}
 }

@@ -66,7 +66,7 @@ func main() {
 	}
 
 	setClientLimitDefaults()
-	setWatchListDefault()
+	certificate.ListPrimaryCaches()
 	setCardinalityLimitDefault()
 
 	// Only cert-manager's HTTP-01 solver Services are cached, never every Service.

@@ -54,7 +54,6 @@ import (
 	cmcertinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificate"
 	clusterissuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/clusterissuer"
 	issuerinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/issuer"
-	cmfactory "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/factory"
 	"knative.dev/net-certmanager/pkg/issuerconfig"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/config"
 	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
@@ -76,8 +75,9 @@ func NewController(class string, workers int) injection.ControllerConstructor {
 
 // certManagerInformers gets the informer of each resource of
 // certmanagerapi.Watched; a test keeps the two in step. Those of the
-// objects under a Certificate come from the factory, not from their
-// injection packages, which would have sharedmain wait for them (owned.go).
+// objects under a Certificate come from a factory of their own, which
+// streams (lists.go), not from their injection packages, which would have
+// sharedmain wait for them (owned.go).
 var certManagerInformers = map[schema.GroupVersionResource]func(context.Context) cache.SharedIndexInformer{
 	certmanagerapi.Certificates: func(ctx context.Context) cache.SharedIndexInformer { return cmcertinformer.Get(ctx).Informer() },
 	certmanagerapi.CertificateRequests: func(ctx context.Context) cache.SharedIndexInformer {
@@ -90,9 +90,9 @@ var certManagerInformers = map[schema.GroupVersionResource]func(context.Context)
 }
 
 func certManager(ctx context.Context) cmv1informers.Interface {
-	return cmfactory.Get(ctx).Certmanager().V1()
+	return ownedFactory(ctx).Certmanager().V1()
 }
-func acme(ctx context.Context) acmev1informers.Interface { return cmfactory.Get(ctx).Acme().V1() }
+func acme(ctx context.Context) acmev1informers.Interface { return ownedFactory(ctx).Acme().V1() }
 
 func solverServices(ctx context.Context) corev1informers.ServiceInformer {
 	return filteredfactory.Get(ctx, SolverServiceSelector).Core().V1().Services()

@@ -45,10 +45,7 @@ import (
 	"knative.dev/pkg/system"
 
 	// Fake informers for everything the controller watches.
-	_ "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/challenge/fake"
-	_ "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/acme/v1/order/fake"
 	_ "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificate/fake"
-	_ "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificaterequest/fake"
 	_ "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/clusterissuer/fake"
 	_ "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/issuer/fake"
 	_ "knative.dev/networking/pkg/client/injection/informers/networking/v1alpha1/certificate/fake"

@@ -206,7 +206,7 @@ func TestControllerEnqueuesOnlyRelevantChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	wait, err := ktesting.RunAndSyncInformers(ctx, informers...)
+	wait, err := ktesting.RunAndSyncInformers(ctx, withOwnedInformers(ctx, informers)...)
 	if err != nil {
 		t.Fatal(err)
 	}

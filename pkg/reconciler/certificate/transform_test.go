@@ -35,7 +35,6 @@ import (
 	"knative.dev/pkg/system"
 
 	fakecmclient "knative.dev/net-certmanager/pkg/client/certmanager/injection/client/fake"
-	crinformer "knative.dev/net-certmanager/pkg/client/certmanager/injection/informers/certmanager/v1/certificaterequest"
 )
 
 var someManagedFields = []metav1.ManagedFieldsEntry{{Manager: "cert-manager", Operation: metav1.ManagedFieldsOperationUpdate}}
@@ -133,13 +132,13 @@ func TestControllerCachesTrimmedObjects(t *testing.T) {
 	if _, err := fakecmclient.Get(ctx).CertmanagerV1().CertificateRequests(testNS).Create(ctx, cr, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	wait, err := ktesting.RunAndSyncInformers(ctx, informers...)
+	wait, err := ktesting.RunAndSyncInformers(ctx, withOwnedInformers(ctx, informers)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { cancel(); wait() }()
 
-	got, err := crinformer.Get(ctx).Lister().CertificateRequests(testNS).Get("x")
+	got, err := certManager(ctx).CertificateRequests().Lister().CertificateRequests(testNS).Get("x")
 	if err != nil {
 		t.Fatal(err)
 	}
