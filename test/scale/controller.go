@@ -33,8 +33,9 @@ type controllerProc struct {
 	proc *childproc.Process
 	log  string
 	tail *logTail
-	// metricsPort serves its Prometheus metrics.
-	metricsPort int
+	// metricsPort serves its Prometheus metrics, profilingPort its pprof
+	// handlers (when config-observability turns them on).
+	metricsPort, profilingPort int
 }
 
 func (c *controllerProc) pid() int { return c.proc.Pid() }
@@ -89,7 +90,7 @@ func (h *harness) launchController(podName string) (*controllerProc, error) {
 		return nil, err
 	}
 	go func() { <-p.Done(); _ = out.Close() }()
-	return &controllerProc{proc: p, log: logPath, tail: newLogTail(logPath), metricsPort: ports[2]}, nil
+	return &controllerProc{proc: p, log: logPath, tail: newLogTail(logPath), metricsPort: ports[2], profilingPort: ports[0]}, nil
 }
 
 // stopController stops the running controller: SIGTERM, SIGKILL after 20 s.

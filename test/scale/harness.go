@@ -229,6 +229,7 @@ func run(o options, r *results) error {
 		r.set("final_peak_rss_mb", mb(ps.PeakRSS))
 		r.set("final_cpu", ps.CPU)
 	}
+	h.heapProfile(ctx, "final")
 	r.set("load_at_end", loadavg())
 	r.set("total", time.Since(started))
 	return gateErr
@@ -293,6 +294,9 @@ func (h *harness) exportPrometheus(ctx context.Context) error {
 		cm.Data = map[string]string{}
 	}
 	cm.Data["metrics-protocol"] = "prometheus"
+	if h.o.heapProfiles != "" {
+		cm.Data["runtime-profiling"] = "enabled"
+	}
 	_, err = h.kube.CoreV1().ConfigMaps(localenv.SystemNamespace).Update(ctx, cm, metav1.UpdateOptions{})
 	return err
 }

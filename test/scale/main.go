@@ -49,6 +49,8 @@ type options struct {
 	maxRefusedPer1000 float64
 	// replicas whose metrics series are counted at the end.
 	replicas int
+	// heapProfiles is where the controller's heap profiles go; "" takes none.
+	heapProfiles string
 }
 
 func main() {
@@ -67,6 +69,7 @@ func main() {
 	flag.BoolVar(&o.skipRaw, "skip-raw", false, "skip the raw create rate")
 	flag.BoolVar(&o.skipRoll, "skip-rollout", false, "skip the issuer-change rollout")
 	flag.IntVar(&o.replicas, "replicas", 1, "controller replicas whose Prometheus series are counted at the end")
+	flag.StringVar(&o.heapProfiles, "heap-profiles", "", "write the controller's heap profiles after the restart and at the end to this directory")
 	flag.Float64Var(&o.maxWritesPerKCert, "max-writes-per-kcert", 4.0, "gate: writes (leases aside, refused ones included) per KCert in the burst")
 	flag.Float64Var(&o.maxRefusedPer1000, "max-refused-per-1000", 5, "gate: refused writes per 1,000 KCerts in the burst (at least 1 allowed)")
 	flag.Parse()

@@ -250,6 +250,7 @@ func (h *harness) restart(ctx context.Context, total int) error {
 		h.r.set("restart_controller_peak_rss_mb", mb(ps.PeakRSS))
 		h.r.set("restart_controller_rss_mb", mb(ps.RSS))
 	}
+	h.heapProfile(ctx, "restart")
 	h.r.set("restart_requests", d.rows())
 	return h.zeroWrites("restart_writes_excluding_leases", d, "after a restart")
 }

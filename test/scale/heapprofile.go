@@ -1,0 +1,72 @@
+/*
+Copyright 2026 The Knative Authors
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// heapProfile saves the controller's heap profile as heap-<phase>.pb.gz
+// in the -heap-profiles directory, after the phase's RSS is read: what
+// the RSS holds, for `go tool pprof`. A failure is reported, not fatal.
+func (h *harness) heapProfile(ctx context.Context, phase string) {
+	if h.o.heapProfiles == "" {
+		return
+	}
+	path := filepath.Join(h.o.heapProfiles, "heap-"+phase+".pb.gz")
+	if err := fetchTo(ctx, fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/heap", h.ctrl.profilingPort), path); err != nil {
+		h.r.set(phase+"_heap_profile_error", err.Error())
+		return
+	}
+	h.r.set(phase+"_heap_profile", path)
+}
+
+// fetchTo writes the body of a GET of url to path.
+func fetchTo(ctx context.Context, url, path string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
+}
