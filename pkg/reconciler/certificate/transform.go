@@ -21,6 +21,7 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/tools/cache"
 )
 
@@ -33,7 +34,11 @@ import (
 //     which are only followed in the owner chain Certificate →
 //     CertificateRequest → Order → Challenge and read for the step an
 //     issuance waits at (their PEM payloads were most of the cache);
-//   - of a Challenge, all but what status.http01Challenges is made of.
+//   - of a Challenge, all but what status.http01Challenges is made of;
+//   - of a cert-manager Certificate no KCert controls, all but its links
+//     and the Secret it writes: the controller never writes one, and reads
+//     of it only who controls it and its Secret (secretname.go). Clusters
+//     use cert-manager for much more than Knative.
 //
 // It mutates in place, which client-go allows since v1.27, and is idempotent.
 func trimForCache(obj interface{}) (interface{}, error) {
@@ -46,6 +51,11 @@ func trimForCache(obj interface{}) (interface{}, error) {
 			Status: acmev1.OrderStatus{State: o.Status.State, Reason: o.Status.Reason}}
 	case *acmev1.Challenge:
 		o.Spec = acmev1.ChallengeSpec{Type: o.Spec.Type, DNSName: o.Spec.DNSName, Token: o.Spec.Token}
+	case *cmv1.Certificate:
+		if !controlledByKCert(o) {
+			*o = cmv1.Certificate{TypeMeta: o.TypeMeta, ObjectMeta: linksOnly(o.ObjectMeta),
+				Spec: cmv1.CertificateSpec{SecretName: o.Spec.SecretName}}
+		}
 	}
 	// Tombstones and unknown types pass through untouched.
 	if m, err := meta.Accessor(obj); err == nil {
@@ -66,6 +76,12 @@ func linksOnly(m metav1.ObjectMeta) metav1.ObjectMeta {
 		DeletionTimestamp: m.DeletionTimestamp,
 		OwnerReferences:   m.OwnerReferences,
 	}
+}
+
+// controlledByKCert says whether a KCert controls cert.
+func controlledByKCert(cert *cmv1.Certificate) bool {
+	ref := metav1.GetControllerOfNoCopy(cert)
+	return ref != nil && schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind() == kcertKind
 }
 
 // setTrimTransform installs trimForCache on informers that have not started.

@@ -28,9 +28,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/cache"
 	clocktesting "k8s.io/utils/clock/testing"
+	"k8s.io/utils/ptr"
 
 	filteredinformerfactory "knative.dev/pkg/client/injection/kube/informers/factory/filtered"
 	"knative.dev/pkg/configmap"
+	"knative.dev/pkg/kmeta"
 	ktesting "knative.dev/pkg/reconciler/testing"
 	"knative.dev/pkg/system"
 
@@ -54,6 +56,11 @@ func TestTrimForCache(t *testing.T) {
 		m.Finalizers = []string{"f"}
 		return m
 	}
+	kcertControlled := func(m metav1.ObjectMeta) metav1.ObjectMeta {
+		m.OwnerReferences = []metav1.OwnerReference{*kmeta.NewControllerRef(kcert())}
+		return m
+	}
+	withoutManagedFields := func(m metav1.ObjectMeta) metav1.ObjectMeta { m.ManagedFields = nil; return m }
 	created := metav1.Unix(1700000000, 0)
 	withCreated := func(m metav1.ObjectMeta) metav1.ObjectMeta { m.CreationTimestamp = created; return m }
 	links := metav1.ObjectMeta{Namespace: testNS, Name: "x", UID: "uid-x", OwnerReferences: objectMeta().OwnerReferences}
@@ -93,6 +100,17 @@ func TestTrimForCache(t *testing.T) {
 		name: "challenge: the fields of status.http01Challenges stay",
 		in:   &acmev1.Challenge{ObjectMeta: objectMeta(), Spec: fullChallengeSpec, Status: acmev1.ChallengeStatus{Presented: true}},
 		out:  &acmev1.Challenge{ObjectMeta: trimmedMeta, Spec: challengeSpec, Status: acmev1.ChallengeStatus{Presented: true}},
+	}, {
+		name: "a Certificate no KCert controls: only its links and Secret stay",
+		in: &cmv1.Certificate{ObjectMeta: linkMeta(), Spec: cmv1.CertificateSpec{SecretName: "s", DNSNames: []string{"a"}, IssuerRef: externalIssuer},
+			Status: cmv1.CertificateStatus{Revision: ptr.To(2)}},
+		out: &cmv1.Certificate{ObjectMeta: links, Spec: cmv1.CertificateSpec{SecretName: "s"}},
+	}, {
+		name: "a Certificate a KCert controls loses only managedFields",
+		in: &cmv1.Certificate{ObjectMeta: kcertControlled(linkMeta()), Spec: cmv1.CertificateSpec{SecretName: "s", DNSNames: []string{"a"}},
+			Status: cmv1.CertificateStatus{Revision: ptr.To(2)}},
+		out: &cmv1.Certificate{ObjectMeta: withoutManagedFields(kcertControlled(linkMeta())), Spec: cmv1.CertificateSpec{SecretName: "s", DNSNames: []string{"a"}},
+			Status: cmv1.CertificateStatus{Revision: ptr.To(2)}},
 	}, {
 		name: "any other object loses only managedFields",
 		in:   &corev1.Service{ObjectMeta: objectMeta(), Spec: corev1.ServiceSpec{ClusterIP: "10.0.0.1"}},
