@@ -26,19 +26,26 @@ import (
 	"time"
 )
 
-// heapProfile saves the controller's heap profile as heap-<phase>.pb.gz
-// in the -heap-profiles directory, after the phase's RSS is read: what
-// the RSS holds, for `go tool pprof`. A failure is reported, not fatal.
+// heapProfile saves the controller's heap profile in the -heap-profiles
+// directory after the phase's RSS is read, to see what the RSS holds:
+// heap-<phase>.pb.gz for `go tool pprof`, and heap-<phase>.txt, the text
+// form that ends with the Go runtime's memory statistics (heap in use,
+// idle, released to the OS; stacks). A failure is reported, not fatal.
 func (h *harness) heapProfile(ctx context.Context, phase string) {
 	if h.o.heapProfiles == "" {
 		return
 	}
-	path := filepath.Join(h.o.heapProfiles, "heap-"+phase+".pb.gz")
-	if err := fetchTo(ctx, fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/heap", h.ctrl.profilingPort), path); err != nil {
+	url := fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/heap", h.ctrl.profilingPort)
+	path := filepath.Join(h.o.heapProfiles, "heap-"+phase)
+	err := fetchTo(ctx, url, path+".pb.gz")
+	if err == nil {
+		err = fetchTo(ctx, url+"?debug=1", path+".txt")
+	}
+	if err != nil {
 		h.r.set(phase+"_heap_profile_error", err.Error())
 		return
 	}
-	h.r.set(phase+"_heap_profile", path)
+	h.r.set(phase+"_heap_profile", path+".pb.gz")
 }
 
 // fetchTo writes the body of a GET of url to path.
