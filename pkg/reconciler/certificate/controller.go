@@ -327,7 +327,7 @@ func (o *ownerChain) kcertOfRequest(obj interface{}) (types.NamespacedName, bool
 // object of the same name is not mistaken for it.
 func controllerOf[T metav1.Object](obj metav1.Object, kind schema.GroupKind, get func(string) (T, error)) (T, bool) {
 	var zero T
-	ref := metav1.GetControllerOfNoCopy(obj)
+	ref := resources.ControllerOfKind(obj, kind)
 	if ref == nil {
 		return zero, false
 	}

@@ -21,8 +21,9 @@ import (
 	cmv1 "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/tools/cache"
+
+	"knative.dev/net-certmanager/pkg/reconciler/certificate/resources"
 )
 
 // trimForCache drops what the controller never reads before an object enters
@@ -52,7 +53,7 @@ func trimForCache(obj interface{}) (interface{}, error) {
 	case *acmev1.Challenge:
 		o.Spec = acmev1.ChallengeSpec{Type: o.Spec.Type, DNSName: o.Spec.DNSName, Token: o.Spec.Token}
 	case *cmv1.Certificate:
-		if !controlledByKCert(o) {
+		if resources.ControllerOfKind(o, kcertKind) == nil {
 			*o = cmv1.Certificate{TypeMeta: o.TypeMeta, ObjectMeta: linksOnly(o.ObjectMeta),
 				Spec: cmv1.CertificateSpec{SecretName: o.Spec.SecretName}}
 		}
@@ -76,12 +77,6 @@ func linksOnly(m metav1.ObjectMeta) metav1.ObjectMeta {
 		DeletionTimestamp: m.DeletionTimestamp,
 		OwnerReferences:   m.OwnerReferences,
 	}
-}
-
-// controlledByKCert says whether a KCert controls cert.
-func controlledByKCert(cert *cmv1.Certificate) bool {
-	ref := metav1.GetControllerOfNoCopy(cert)
-	return ref != nil && schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind() == kcertKind
 }
 
 // setTrimTransform installs trimForCache on informers that have not started.

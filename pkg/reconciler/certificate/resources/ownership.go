@@ -44,9 +44,18 @@ func IsControlledBy(obj, owner metav1.Object, ownerKind schema.GroupKind) bool {
 	if obj.GetNamespace() != owner.GetNamespace() {
 		return false
 	}
+	ref := ControllerOfKind(obj, ownerKind)
+	return ref != nil && ref.UID == owner.GetUID()
+}
+
+// ControllerOfKind is obj's controller reference if it names an owner of
+// ownerKind, else nil.
+func ControllerOfKind(obj metav1.Object, ownerKind schema.GroupKind) *metav1.OwnerReference {
 	ref := metav1.GetControllerOfNoCopy(obj)
-	return ref != nil && ref.UID == owner.GetUID() &&
-		schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind() == ownerKind
+	if ref == nil || schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).GroupKind() != ownerKind {
+		return nil
+	}
+	return ref
 }
 
 // controlledBy keeps the objects that owner, of ownerKind, controls.
