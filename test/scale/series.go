@@ -70,20 +70,29 @@ func (h *harness) metricSeries(ctx context.Context) error {
 }
 
 // scrapeSeries counts the series of our metrics on a Prometheus endpoint.
-func scrapeSeries(ctx context.Context, port int) (map[string]int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d/metrics", port), nil)
+func scrapeSeries(ctx context.Context, port int) (series map[string]int, err error) {
+	err = get(ctx, fmt.Sprintf("http://127.0.0.1:%d/metrics", port), func(body io.Reader) error {
+		series, err = countSeries(body)
+		return err
+	})
+	return series, err
+}
+
+// get GETs url and hands the body of a 200 answer to read.
+func get(ctx context.Context, url string, read func(io.Reader) error) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("metrics: %s", resp.Status)
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
-	return countSeries(resp.Body)
+	return read(resp.Body)
 }
 
 // countSeries counts the sample lines of our metrics in the text format,
