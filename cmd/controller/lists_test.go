@@ -27,10 +27,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/wait"
 	clientfeatures "k8s.io/client-go/features"
-	"k8s.io/client-go/rest"
-	filteredinformerfactory "knative.dev/pkg/client/injection/kube/informers/factory/filtered"
-	"knative.dev/pkg/injection"
-	"knative.dev/pkg/system"
 
 	"knative.dev/net-certmanager/pkg/reconciler/certificate"
 )
@@ -42,7 +38,6 @@ func TestPrimaryCachesListOwnedCachesStream(t *testing.T) {
 	if !clientfeatures.FeatureGates().Enabled(clientfeatures.WatchListClient) {
 		t.Fatalf("client-go's %s gate is off; this test needs its default", clientfeatures.WatchListClient)
 	}
-	t.Setenv(system.NamespaceEnvKey, "knative-serving")
 	var mu sync.Mutex
 	first := map[string]url.Values{} // by path
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -56,8 +51,7 @@ func TestPrimaryCachesListOwnedCachesStream(t *testing.T) {
 	defer srv.Close()
 
 	certificate.ListPrimaryCaches()
-	ctx := filteredinformerfactory.WithSelectors(context.Background(), certificate.SolverServiceSelector)
-	ctx, _ = injection.Default.SetupInformers(ctx, &rest.Config{Host: srv.URL})
+	ctx, _ := binaryInformers(t, srv.URL)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	for _, inf := range certificate.Informers(ctx) {

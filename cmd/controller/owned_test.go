@@ -22,6 +22,7 @@ import (
 
 	"k8s.io/client-go/rest"
 	filteredinformerfactory "knative.dev/pkg/client/injection/kube/informers/factory/filtered"
+	"knative.dev/pkg/controller"
 	"knative.dev/pkg/injection"
 	"knative.dev/pkg/system"
 
@@ -32,10 +33,8 @@ import (
 // every cache the reconciler reads but the owned ones, which
 // certificate.StartOwnedInformers runs instead.
 func TestSharedmainWaitsForAllButTheOwnedCaches(t *testing.T) {
-	t.Setenv(system.NamespaceEnvKey, "knative-serving")
-	ctx := filteredinformerfactory.WithSelectors(context.Background(), certificate.SolverServiceSelector)
 	// No request is made: informers are only built here.
-	ctx, registered := injection.Default.SetupInformers(ctx, &rest.Config{Host: "https://127.0.0.1:1"})
+	ctx, registered := binaryInformers(t, "https://127.0.0.1:1")
 	waited := map[any]bool{}
 	for _, inf := range registered {
 		waited[inf] = true
@@ -55,4 +54,12 @@ func TestSharedmainWaitsForAllButTheOwnedCaches(t *testing.T) {
 	if len(owned) != 4 {
 		t.Errorf("%d owned informers, want 4 (CertificateRequests, Orders, Challenges, solver Services)", len(owned))
 	}
+}
+
+// binaryInformers builds the informers this binary registers with
+// injection, for an API server at host, as sharedmain does.
+func binaryInformers(t *testing.T, host string) (context.Context, []controller.Informer) {
+	t.Setenv(system.NamespaceEnvKey, "knative-serving")
+	ctx := filteredinformerfactory.WithSelectors(context.Background(), certificate.SolverServiceSelector)
+	return injection.Default.SetupInformers(ctx, &rest.Config{Host: host})
 }
